@@ -1,0 +1,25 @@
+"""``ProviderPreset``: everything the registry knows about one provider, in one value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: ``loader(remote_app, **request_kwargs) -> dict`` of OIDC standard claims.
+UserInfoLoader = Callable[..., dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ProviderPreset:
+    """Defaults for ``register()``; any explicit setting overrides them.
+
+    ``settings`` are register() keywords (endpoints or discovery URL, scopes,
+    auth method, compliance fix).  ``userinfo`` maps the provider's profile to
+    OpenID Connect standard claims for providers without a userinfo endpoint.
+    """
+
+    name: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    userinfo: UserInfoLoader | None = None
+    docs: str = ""

@@ -1,0 +1,158 @@
+"""The OAuth 2.0 authorization-code protocol as plain data in, data out.
+
+Building the authorization request (RFC 6749 4.1.1, PKCE RFC 7636, OIDC nonce),
+reading the callback (RFC 6749 4.1.2, RFC 9207 ``iss``) and reading a token
+response (RFC 6749 5.1/5.2).  No Flask, no HTTP: the remote app feeds these.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from oauthlib.common import add_params_to_uri
+from oauthlib.oauth2 import Client as _PkceClient
+
+from .errors import BadResponseError, InvalidCallbackError, ProviderError
+from .http import parse_json_object
+from .tokens import normalize_token
+
+#: Keys of create_authorization_url()'s result that are flow state, not URL params.
+FLOW_KEYS = ("redirect_uri", "code_verifier", "nonce", "max_age")
+
+
+def new_state() -> str:
+    """A fresh ``state`` value: 192 bits, URL-safe (RFC 6749 10.10 asks for 128+)."""
+    return secrets.token_urlsafe(24)
+
+
+def pkce_pair(method: str = "S256") -> tuple[str, str]:
+    """A new ``(code_verifier, code_challenge)`` made by oauthlib (RFC 7636 4.1, 4.2)."""
+    client = _PkceClient("pkce")
+    verifier = client.create_code_verifier(64)
+    return verifier, client.create_code_challenge(verifier, method)
+
+
+@dataclass
+class AuthorizationRequest:
+    """A built authorization URL and what must be remembered until the callback."""
+
+    url: str
+    state: str
+    flow: dict[str, Any] = field(default_factory=dict)
+
+    def as_authlib_dict(self) -> dict[str, Any]:
+        """Authlib's ``create_authorization_url`` result: url, state and the flow keys."""
+        return {"url": self.url, "state": self.state, **self.flow}
+
+
+def build_authorization_request(
+    endpoint: str,
+    client_id: str | None,
+    redirect_uri: str | None,
+    scope: str | None,
+    *,
+    default_params: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    code_challenge_method: str | None = "S256",
+    openid: bool = False,
+) -> AuthorizationRequest:
+    """Build the authorization URL.
+
+    ``params`` (per call) win over ``default_params`` (``authorize_params``); a
+    ``state``, ``nonce`` or ``code_verifier`` given in ``params`` is used instead of
+    a fresh one (Authlib allows this).
+    """
+    merged = {**(default_params or {}), **(params or {})}
+    state = merged.pop("state", None) or new_state()
+    flow: dict[str, Any] = {"redirect_uri": redirect_uri}
+    scope = merged.pop("scope", scope)
+    if isinstance(scope, list | tuple | set):
+        scope = " ".join(scope)
+    query: list[tuple[str, Any]] = [("response_type", merged.pop("response_type", "code")), ("client_id", client_id)]
+    if redirect_uri:
+        query.append(("redirect_uri", redirect_uri))
+    if scope:
+        query.append(("scope", scope))
+    query.append(("state", state))
+    verifier = merged.pop("code_verifier", None)
+    if code_challenge_method:
+        if verifier is None:
+            verifier, challenge = pkce_pair(code_challenge_method)
+        else:
+            challenge = _PkceClient("pkce").create_code_challenge(verifier, code_challenge_method)
+        flow["code_verifier"] = verifier
+        query += [("code_challenge", challenge), ("code_challenge_method", code_challenge_method)]
+    nonce = merged.pop("nonce", None)
+    if openid or (scope and "openid" in scope.split()):
+        nonce = nonce or secrets.token_urlsafe(24)
+    if nonce:
+        flow["nonce"] = nonce
+        query.append(("nonce", nonce))
+    if merged.get("max_age") is not None:
+        flow["max_age"] = int(merged["max_age"])
+    query += [(k, v) for k, v in merged.items() if v is not None]
+    url = add_params_to_uri(endpoint, [(k, str(v)) for k, v in query if v is not None])
+    return AuthorizationRequest(url=url, state=state, flow=flow)
+
+
+def check_callback(
+    params: Mapping[str, Any], issuer: str | None, iss_required: bool
+) -> str:
+    """Check a callback's ``error``, ``iss`` and ``code``; return the code.
+
+    The state is checked before this by the flow-state store.
+    """
+    error = params.get("error")
+    if error:
+        raise ProviderError(str(error), params.get("error_description"), params.get("error_uri"))
+    iss = params.get("iss")
+    if issuer is not None and (iss is not None or iss_required):
+        # RFC 9207 section 2.4: defends against mix-up attacks between providers.
+        if iss is None:
+            raise InvalidCallbackError(description="the provider promises an iss parameter and the callback has none")
+        if not hmac.compare_digest(str(iss), issuer):
+            raise InvalidCallbackError(description="the callback's iss is not this provider's issuer (mix-up defence)")
+    code = params.get("code")
+    if not code:
+        raise InvalidCallbackError(description="the callback has neither a code nor an error")
+    return str(code)
+
+
+def parse_token_response(status: int, content_type: str, body: bytes) -> dict[str, Any]:
+    """Read a token endpoint answer into a normalized token, or raise.
+
+    An ``error`` member (even with 200, as GitHub does) is a :class:`ProviderError`;
+    anything that is not a token is a :class:`BadResponseError`.
+    """
+    data: dict[str, Any] | None
+    if "application/x-www-form-urlencoded" in content_type or "text/plain" in content_type:
+        try:
+            data = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        except UnicodeDecodeError:
+            data = None
+    else:
+        try:
+            data = parse_json_object(body, "token response")
+        except BadResponseError:
+            data = None
+    if data is None or not data:
+        if status >= 400:
+            raise BadResponseError(description=f"the token endpoint answered HTTP {status} without an OAuth error")
+        raise BadResponseError(description="the token endpoint's answer is not a JSON object")
+    if data.get("error"):
+        raise ProviderError(
+            str(data["error"]), data.get("error_description"), data.get("error_uri"), status_code=status
+        )
+    if status >= 400:
+        raise BadResponseError(description=f"the token endpoint answered HTTP {status}")
+    access_token = data.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        raise BadResponseError(description="the token response has no access_token")
+    if "token_type" not in data:
+        data["token_type"] = "Bearer"
+    return normalize_token(data)

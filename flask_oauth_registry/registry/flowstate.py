@@ -1,0 +1,133 @@
+"""``FlowStateStore``: what a login must remember between redirect and callback.
+
+Per ``(app name, state)`` we keep the redirect URI, PKCE verifier, nonce and the
+like (OAuth 1.0a: the temporary credentials), never the whole URL.  Without a
+cache it lives in the Flask session; with one it lives in the cache and the
+session keeps only a marker that binds the flow to this browser (login CSRF
+defence, RFC 6749 section 10.12).  Entries expire, are read once, and at most
+``max_pending`` per app stay in the session so the cookie cannot grow without bound.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import MutableMapping
+from typing import Any
+
+from .errors import MismatchingStateError, StorageError
+
+DEFAULT_TTL = 600
+DEFAULT_MAX_PENDING = 8
+
+
+class FlowStateStore:
+    """Save and pop flow state for one remote app.
+
+    ``session`` is a mutable mapping (the Flask session); ``cache`` anything with
+    ``get``, ``set`` and ``delete`` (cachelib, Flask-Caching) or ``None``.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        session: MutableMapping[str, Any],
+        cache: Any = None,
+        ttl: int = DEFAULT_TTL,
+        max_pending: int = DEFAULT_MAX_PENDING,
+        kind: str = "state",
+    ) -> None:
+        self.name = name
+        self.session = session
+        self.cache = cache
+        self.ttl = ttl
+        self.max_pending = max_pending
+        self.prefix = f"_{kind}_{name}_"
+
+    def _cache_key(self, state: str) -> str:
+        return f"flask-oauth-registry:{self.prefix}{state}"
+
+    def save(self, state: str, data: dict[str, Any]) -> None:
+        """Remember ``data`` for ``state`` until it is popped or expires."""
+        now = time.time()
+        expires_at = int(now + self.ttl)
+        data = {**data, "created_at": int(now)}
+        if self.cache is not None:
+            try:
+                stored = self.cache.set(self._cache_key(state), data, timeout=self.ttl)
+            except Exception as exc:  # any cache backend error: never fall back silently
+                raise StorageError(description="the cache refused the login state") from exc
+            if stored is False:
+                raise StorageError(description="the cache refused the login state")
+            entry: dict[str, Any] = {"exp": expires_at}
+        else:
+            entry = {"data": data, "exp": expires_at}
+        self._prune(now)
+        self.session[self.prefix + state] = entry
+
+    def _prune(self, now: float) -> None:
+        """Drop expired entries of this app and keep the newest ``max_pending - 1``."""
+        mine = [(k, v) for k, v in self.session.items() if k.startswith(self.prefix)]
+        live = []
+        for key, entry in mine:
+            if not isinstance(entry, dict) or entry.get("exp", 0) < now:
+                self.session.pop(key, None)
+            else:
+                live.append((entry.get("exp", 0), key))
+        live.sort()
+        for _, key in live[: max(0, len(live) - self.max_pending + 1)]:
+            self.session.pop(key, None)
+
+    def pop(self, state: str | None) -> dict[str, Any]:
+        """Return and forget the data saved for ``state``, or raise MismatchingStateError.
+
+        The description says which check failed: no state, unknown to this
+        browser session, expired, already used, or started in another browser.
+        """
+        if not state:
+            raise MismatchingStateError("CSRF warning: the callback has no state")
+        entry = self.session.pop(self.prefix + state, None)
+        if self.cache is not None:
+            return self._pop_from_cache(state, entry)
+        if not isinstance(entry, dict) or not isinstance(entry.get("data"), dict):
+            raise MismatchingStateError(
+                "CSRF warning: this state is unknown to this browser session (already used, "
+                "or started in another browser)"
+            )
+        if entry.get("exp", 0) < time.time():
+            raise MismatchingStateError("CSRF warning: the login took too long and its state expired")
+        return entry["data"]
+
+    def _pop_from_cache(self, state: str, marker: Any) -> dict[str, Any]:
+        key = self._cache_key(state)
+        try:
+            if marker is None:
+                foreign = self.cache.get(key) is not None
+                data, owned = None, False
+            else:
+                data = self.cache.get(key)
+                # delete() answers truthy for exactly one caller: that caller owns the flow.
+                owned = data is not None and bool(self.cache.delete(key))
+        except Exception as exc:
+            raise StorageError(description="the cache could not be read for the login state") from exc
+        if marker is None:
+            if foreign:
+                raise MismatchingStateError("CSRF warning: this state belongs to another browser session")
+            raise MismatchingStateError(
+                "CSRF warning: this state is unknown to this browser session (already used, "
+                "or started in another browser)"
+            )
+        if not isinstance(marker, dict) or marker.get("exp", 0) < time.time():
+            raise MismatchingStateError("CSRF warning: the login took too long and its state expired")
+        if data is None or not owned:
+            raise MismatchingStateError("CSRF warning: this state was already used or has expired in the cache")
+        return data
+
+    def discard(self, state: str | None) -> None:
+        """Forget ``state`` without checking it (the provider answered with an error)."""
+        if not state:
+            return
+        if self.session.pop(self.prefix + state, None) is not None and self.cache is not None:
+            try:
+                self.cache.delete(self._cache_key(state))
+            except Exception as exc:
+                raise StorageError(description="the cache could not be written") from exc

@@ -1,0 +1,215 @@
+"""``IdTokenVerifier``: the ID-token checks of OpenID Connect Core 3.1.3.7, with pyjwt.
+
+Pure: it takes the token, the keys and what the client expects, and returns the
+claims or raises :class:`InvalidIdTokenError` naming the failed check.  Keys come
+from a callable so that the JWKS cache (and its unknown-kid policy) stays outside.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+from jwt import PyJWK
+
+from .errors import InvalidIdTokenError
+
+KeyLookup = Callable[[str | None, str], Iterable[PyJWK]]
+
+_HMAC_ALGS = frozenset({"HS256", "HS384", "HS512"})
+_KEY_TYPE_FOR_ALG = {
+    "RS256": "RSA", "RS384": "RSA", "RS512": "RSA",
+    "PS256": "RSA", "PS384": "RSA", "PS512": "RSA",
+    "ES256": "EC", "ES384": "EC", "ES512": "EC", "ES256K": "EC",
+    "EdDSA": "OKP", "Ed25519": "OKP",
+}
+_CURVE_FOR_ALG = {"ES256": "P-256", "ES384": "P-384", "ES512": "P-521", "ES256K": "secp256k1"}
+
+_PYJWT_CHECKS: list[tuple[type[Exception], str]] = [
+    (jwt.InvalidIssuerError, "iss"),
+    (jwt.InvalidAudienceError, "aud"),
+    (jwt.InvalidSignatureError, "signature"),
+    (jwt.InvalidAlgorithmError, "alg"),
+    (jwt.DecodeError, "format"),
+]
+
+
+def key_matches_alg(key: PyJWK, alg: str) -> bool:
+    """Whether a JWK may verify ``alg``: right key type, curve, ``use`` and ``alg`` member."""
+    data = getattr(key, "_jwk_data", {})
+    if data.get("use") not in (None, "sig"):
+        return False
+    if data.get("alg") not in (None, alg):
+        return False
+    if key.key_type != _KEY_TYPE_FOR_ALG.get(alg):
+        return False
+    curve = _CURVE_FOR_ALG.get(alg)
+    return curve is None or data.get("crv") == curve
+
+
+def left_half_hash(value: str, alg: str) -> str:
+    """``at_hash``/``c_hash``: base64url of the left half of the alg's hash of ``value``."""
+    if alg in ("EdDSA", "Ed25519"):
+        digest = hashlib.sha512(value.encode()).digest()
+    else:
+        digest = jwt.get_algorithm_by_name(alg).compute_hash_digest(value.encode())
+    half = digest[: len(digest) // 2]
+    return base64.urlsafe_b64encode(half).rstrip(b"=").decode()
+
+
+@dataclass
+class IdTokenVerifier:
+    """What a client expects of every ID token it receives from one issuer."""
+
+    client_id: str
+    issuer: str
+    algorithms: list[str] = field(default_factory=lambda: ["RS256"])
+    client_secret: str | None = None
+    leeway: int = 60
+
+    def verify(
+        self,
+        id_token: str,
+        keys: KeyLookup,
+        *,
+        nonce: str | None = None,
+        access_token: str | None = None,
+        max_age: int | None = None,
+        claims_options: Mapping[str, Mapping[str, Any]] | None = None,
+        now: float | None = None,
+    ) -> dict[str, Any]:
+        """Verify signature and claims; return the claims.
+
+        ``nonce``, ``access_token`` (for ``at_hash``) and ``max_age`` are what the
+        client sent or received; ``now`` (epoch seconds) stands in for the clock.
+        """
+        if not isinstance(id_token, str) or id_token.count(".") != 2:
+            raise InvalidIdTokenError("format", "not a signed JWT")
+        try:
+            header = jwt.get_unverified_header(id_token)
+        except jwt.PyJWTError:
+            raise InvalidIdTokenError("format", "the header cannot be decoded") from None
+        alg = header.get("alg")
+        if not isinstance(alg, str) or alg == "none" or alg not in self.algorithms:
+            raise InvalidIdTokenError("alg", f"algorithm {alg!r} is not accepted (expected one of {self.algorithms})")
+        claims = self._decode(id_token, alg, header.get("kid"), keys, now)
+        self._check_claims(claims, alg, nonce, access_token, max_age, now)
+        if claims_options:
+            self._check_options(claims, claims_options)
+        return claims
+
+    def _candidate_keys(self, alg: str, kid: str | None, keys: KeyLookup) -> list[Any]:
+        if alg in _HMAC_ALGS:
+            # OIDC Core 10.1: MAC algorithms use the client secret, never a published key.
+            if not self.client_secret:
+                raise InvalidIdTokenError("alg", f"{alg} needs the client secret, and this client has none")
+            return [self.client_secret.encode()]
+        if alg not in _KEY_TYPE_FOR_ALG:
+            raise InvalidIdTokenError("alg", f"algorithm {alg!r} is not supported")
+        found = [k.key for k in keys(kid, alg) if key_matches_alg(k, alg)]
+        if not found:
+            raise InvalidIdTokenError("kid", "no key of the provider matches the token's kid and algorithm")
+        return found
+
+    def _decode(self, id_token: str, alg: str, kid: Any, keys: KeyLookup, now: float | None) -> dict[str, Any]:
+        candidates = self._candidate_keys(alg, kid if isinstance(kid, str) else None, keys)
+        # Time claims are checked by _check_times against ``now``; pyjwt would read the clock itself.
+        options: Any = {
+            "require": ["iss", "sub", "aud", "exp", "iat"],
+            "verify_exp": False, "verify_iat": False, "verify_nbf": False,
+        }
+        last: Exception | None = None
+        for key in candidates:
+            try:
+                return jwt.decode(
+                    id_token, key=key, algorithms=[alg], audience=self.client_id,
+                    issuer=self.issuer, leeway=self.leeway, options=options,
+                )
+            except jwt.InvalidSignatureError as exc:
+                last = exc
+            except jwt.MissingRequiredClaimError as exc:
+                raise InvalidIdTokenError(exc.claim, f"the {exc.claim} claim is missing") from None
+            except jwt.PyJWTError as exc:
+                for kind, check in _PYJWT_CHECKS:
+                    if isinstance(exc, kind):
+                        raise InvalidIdTokenError(check, _describe(check)) from None
+                raise InvalidIdTokenError("format", "the token cannot be decoded") from None
+        raise InvalidIdTokenError("signature", "the signature does not verify") from last
+
+    def _check_claims(
+        self, claims: dict[str, Any], alg: str, nonce: str | None,
+        access_token: str | None, max_age: int | None, now: float | None,
+    ) -> None:
+        now = time.time() if now is None else now
+        self._check_times(claims, now)
+        aud = claims["aud"]
+        azp = claims.get("azp")
+        if ((isinstance(aud, list) and len(aud) > 1) or azp is not None) and azp != self.client_id:
+            raise InvalidIdTokenError("azp", "the authorized party is not this client")
+        if nonce is not None:
+            token_nonce = claims.get("nonce")
+            if not isinstance(token_nonce, str) or not hmac.compare_digest(token_nonce, nonce):
+                raise InvalidIdTokenError("nonce", "the nonce does not match the one sent")
+        at_hash = claims.get("at_hash")
+        if (
+            at_hash is not None and access_token
+            and not hmac.compare_digest(str(at_hash), left_half_hash(access_token, alg))
+        ):
+            raise InvalidIdTokenError("at_hash", "the access token does not match at_hash")
+        if max_age is not None:
+            auth_time = claims.get("auth_time")
+            if not isinstance(auth_time, int | float) or isinstance(auth_time, bool):
+                raise InvalidIdTokenError("auth_time", "auth_time is required when max_age was sent")
+            if auth_time + int(max_age) + self.leeway < now:
+                raise InvalidIdTokenError("auth_time", "the user authenticated longer ago than max_age")
+
+    def _check_times(self, claims: dict[str, Any], now: float) -> None:
+        """``exp``, ``iat`` (and ``nbf`` when present) against ``now``, within ``leeway``."""
+        exp, iat, nbf = claims.get("exp"), claims.get("iat"), claims.get("nbf")
+        if not _is_number(exp):
+            raise InvalidIdTokenError("exp", "the exp claim is not a number")
+        if exp <= now - self.leeway:
+            raise InvalidIdTokenError("exp", _describe("exp"))
+        if not _is_number(iat) or iat > now + self.leeway:
+            raise InvalidIdTokenError("iat", _describe("iat"))
+        if nbf is not None and (not _is_number(nbf) or nbf > now + self.leeway):
+            raise InvalidIdTokenError("nbf", "the token is not valid yet (nbf)")
+
+    @staticmethod
+    def _check_options(claims: dict[str, Any], options: Mapping[str, Mapping[str, Any]]) -> None:
+        """Authlib-style ``claims_options``: extra checks; they can never remove ours."""
+        for name, rule in options.items():
+            value = claims.get(name)
+            if rule.get("essential") and value in (None, ""):
+                raise InvalidIdTokenError(name, f"the essential {name} claim is missing")
+            if value is None:
+                continue
+            if "value" in rule and value != rule["value"]:
+                raise InvalidIdTokenError(name, f"the {name} claim has an unexpected value")
+            if "values" in rule and value not in rule["values"]:
+                raise InvalidIdTokenError(name, f"the {name} claim has an unexpected value")
+            validate = rule.get("validate")
+            if callable(validate) and not validate(claims, value):
+                raise InvalidIdTokenError(name, f"the {name} claim failed validation")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _describe(check: str) -> str:
+    return {
+        "exp": "the token has expired",
+        "iat": "the token's iat is missing, malformed or in the future",
+        "iss": "the issuer is not the expected one",
+        "aud": "the audience does not include this client",
+        "signature": "the signature does not verify",
+        "alg": "the algorithm is not accepted",
+        "format": "the token cannot be decoded",
+    }[check]

@@ -1,0 +1,229 @@
+"""``RemoteApp``: what OAuth 1 and OAuth 2 apps share: settings, token lookup, API calls.
+
+A remote app is built once per (Flask app, name) and lives as long as the Flask app.
+It owns one pooled HTTP session.  Subclasses say how a token is put on a request
+and how an expired one is renewed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, MutableMapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+import requests
+from flask import Flask, g, has_app_context, redirect
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from .config import ClientConfig
+from .errors import MissingTokenError
+from .flowstate import DEFAULT_TTL, FlowStateStore
+from .http import build_session, send
+
+if TYPE_CHECKING:
+    from .extension import AppState
+
+
+@lru_cache(maxsize=512)
+def join_api_url(base: str, url: str) -> str:
+    """Join a relative API path onto ``api_base_url`` the way Authlib does (urljoin)."""
+    return urljoin(base, url)
+
+
+class RemoteApp:
+    """Base of :class:`OAuth1App` and :class:`OAuth2App`; not used directly."""
+
+    #: Set by OAuth2App to True; lets code tell the two apart like Authlib's classes.
+    is_oauth2 = False
+
+    def __init__(self, config: ClientConfig, state: AppState, flask_app: Flask) -> None:
+        self.config = config
+        self.name = config.name
+        self._state = state
+        self._flask_app = flask_app
+        self._g_key = f"_oauth_token_{config.name}"
+        self._timeout = config.timeout
+        self._requests_settings = config.requests_settings
+        self.session: requests.Session = build_session(
+            config.user_agent, config.compliance_fix, int(config.client_kwargs.get("pool_maxsize", 32))
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+    # -- Authlib-compatible attributes ---------------------------------------------
+    @property
+    def client_id(self) -> str | None:
+        return self.config.client_id
+
+    @property
+    def client_secret(self) -> str | None:
+        return self.config.client_secret
+
+    @property
+    def access_token_url(self) -> str | None:
+        return self.config.access_token_url
+
+    @property
+    def access_token_params(self) -> dict[str, Any]:
+        return self.config.access_token_params
+
+    @property
+    def authorize_url(self) -> str | None:
+        return self.config.authorize_url
+
+    @property
+    def authorize_params(self) -> dict[str, Any]:
+        return self.config.authorize_params
+
+    @property
+    def request_token_url(self) -> str | None:
+        return self.config.request_token_url
+
+    @property
+    def request_token_params(self) -> dict[str, Any]:
+        return self.config.request_token_params
+
+    @property
+    def api_base_url(self) -> str | None:
+        return self.config.api_base_url
+
+    @property
+    def client_kwargs(self) -> dict[str, Any]:
+        return self.config.client_kwargs
+
+    # -- flow state --------------------------------------------------------------
+    def _flow_store(self, kind: str = "state") -> FlowStateStore:
+        from flask import session
+
+        ttl = int(self._flask_app.config.get("OAUTH_STATE_TTL", DEFAULT_TTL))
+        return FlowStateStore(self.name, session, self._state.cache, ttl=ttl, kind=kind)
+
+    # -- tokens ------------------------------------------------------------------
+    @property
+    def token(self) -> dict[str, Any] | None:
+        """The token for this request: set on ``g`` by a login, or from ``fetch_token``."""
+        token = g.get(self._g_key)
+        if token:
+            return token
+        fetch = self._fetch_token_callback()
+        if fetch is not None:
+            token = fetch()
+            if token:
+                self.token = token
+            return token or None
+        return None
+
+    @token.setter
+    def token(self, token: Mapping[str, Any] | None) -> None:
+        setattr(g, self._g_key, token)
+
+    def _fetch_token_callback(self) -> Callable[[], Any] | None:
+        if self.config.fetch_token is not None:
+            return self.config.fetch_token
+        registry_level = self._state.fetch_token
+        if registry_level is not None:
+            return lambda: registry_level(self.name)
+        return None
+
+    def _notify_token_update(self, token: dict[str, Any], refresh_token: str | None, access_token: str | None) -> None:
+        """Call ``update_token`` and send ``token_update``, once, inside an app context."""
+        from .signals import token_update
+
+        def notify() -> None:
+            if self.config.update_token is not None:
+                self.config.update_token(token, refresh_token=refresh_token, access_token=access_token)
+            elif self._state.update_token is not None:
+                self._state.update_token(self.name, token, refresh_token=refresh_token, access_token=access_token)
+            token_update.send(
+                self._flask_app, name=self.name, token=token, refresh_token=refresh_token, access_token=access_token
+            )
+
+        if has_app_context():
+            notify()
+        else:
+            with self._flask_app.app_context():
+                notify()
+
+    def _resolve_token(self, token: Any) -> MutableMapping[str, Any]:
+        """The token to use: the argument, else ``g``, else ``fetch_token``."""
+        if token is None and has_app_context():
+            token = self.token
+        if not token:
+            raise MissingTokenError(description=f"no token for {self.name!r}: pass token=, log in, or set fetch_token")
+        if hasattr(token, "to_token") and not isinstance(token, Mapping):
+            token = token.to_token()
+        return token
+
+    def _store_refreshed(
+        self, caller_token: MutableMapping[str, Any], old: Mapping[str, Any], new: dict[str, Any]
+    ) -> None:
+        """Put a renewed token where callers look: the dict they passed, and ``g`` if it held the old one."""
+        current = g.get(self._g_key) if has_app_context() else None
+        if caller_token is not new:
+            caller_token.clear()
+            caller_token.update(new)
+        if current is not None and (current is caller_token or _same_token(current, old)):
+            self.token = caller_token
+
+    # -- API calls ---------------------------------------------------------------
+    def _apply_token(self, token: MutableMapping[str, Any], kwargs: dict[str, Any]) -> MutableMapping[str, Any]:
+        raise NotImplementedError
+
+    def request(
+        self, method: str, url: str, token: Any = None, withhold_token: bool = False, **kwargs: Any
+    ) -> requests.Response:
+        """Send an API request; ``url`` may be relative to ``api_base_url``.
+
+        The token is taken from ``token=``, ``g`` or ``fetch_token`` and renewed
+        first when it has expired; ``withhold_token=True`` sends none.  Other
+        keyword arguments go to :meth:`requests.Session.request`.
+        """
+        base = self.config.api_base_url
+        if base and not url.startswith(("https://", "http://")):
+            url = join_api_url(base, url)
+        if not withhold_token:
+            self._apply_token(self._resolve_token(token), kwargs)
+        if "timeout" not in kwargs:
+            kwargs["timeout"] = self._timeout
+        for key, value in self._requests_settings.items():
+            kwargs.setdefault(key, value)
+        return send(self.session, method, url, **kwargs)
+
+    def get(self, url: str, **kwargs: Any) -> requests.Response:
+        """``request("GET", url, ...)``."""
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> requests.Response:
+        """``request("POST", url, ...)``."""
+        return self.request("POST", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> requests.Response:
+        """``request("PUT", url, ...)``."""
+        return self.request("PUT", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> requests.Response:
+        """``request("PATCH", url, ...)``."""
+        return self.request("PATCH", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> requests.Response:
+        """``request("DELETE", url, ...)``."""
+        return self.request("DELETE", url, **kwargs)
+
+    # -- helpers for subclasses --------------------------------------------------
+    def _protocol_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Timeout and TLS/proxy settings for a protocol request (never redirects)."""
+        kwargs.setdefault("timeout", self._timeout)
+        kwargs.setdefault("allow_redirects", False)
+        for key, value in self._requests_settings.items():
+            kwargs.setdefault(key, value)
+        return kwargs
+
+    @staticmethod
+    def _redirect(url: str) -> WerkzeugResponse:
+        return redirect(url, code=302)
+
+
+def _same_token(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return a.get("access_token") == b.get("access_token") and a.get("refresh_token") == b.get("refresh_token")

@@ -1,0 +1,219 @@
+"""The registry: registration, config keys, precedence, presets and configuration errors."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from flask import Flask
+
+from flask_oauth_registry import ConfigurationError, ConfigurationWarning, OAuth, OAuth2App
+from flask_oauth_registry.registry.config import CONFIG_KEYS
+
+ALL_KEYS = {
+    "CLIENT_ID": "cid",
+    "CLIENT_SECRET": "csecret",
+    "REQUEST_TOKEN_URL": None,
+    "REQUEST_TOKEN_PARAMS": {"rt": "1"},
+    "ACCESS_TOKEN_URL": "https://prov.test/token",
+    "ACCESS_TOKEN_PARAMS": {"at": "1"},
+    "REFRESH_TOKEN_URL": "https://prov.test/refresh",
+    "REFRESH_TOKEN_PARAMS": {"rf": "1"},
+    "AUTHORIZE_URL": "https://prov.test/authorize",
+    "AUTHORIZE_PARAMS": {"prompt": "consent"},
+    "API_BASE_URL": "https://api.prov.test/v1/",
+    "CLIENT_KWARGS": {"scope": "read write"},
+    "SERVER_METADATA_URL": "https://prov.test/.well-known/openid-configuration",
+}
+
+
+def test_every_config_key_is_read_from_flask_config(app: Flask) -> None:
+    assert len(CONFIG_KEYS) == 13
+    for key, value in ALL_KEYS.items():
+        if value is not None:
+            app.config[f"PROV_{key}"] = value
+    oauth = OAuth(app)
+    client = oauth.register("prov")
+    config = client.config
+    assert config.client_id == "cid"
+    assert config.client_secret == "csecret"
+    assert config.access_token_url == "https://prov.test/token"
+    assert config.access_token_params == {"at": "1"}
+    assert config.refresh_token_url == "https://prov.test/refresh"
+    assert config.refresh_token_params == {"rf": "1"}
+    assert config.authorize_url == "https://prov.test/authorize"
+    assert config.authorize_params == {"prompt": "consent"}
+    assert config.api_base_url == "https://api.prov.test/v1/"
+    assert config.client_kwargs == {"scope": "read write"}
+    assert config.server_metadata_url == ALL_KEYS["SERVER_METADATA_URL"]
+    assert config.request_token_params == {"rt": "1"}
+    assert isinstance(client, OAuth2App)
+
+
+def test_register_kwargs_win_over_config_by_default(app: Flask) -> None:
+    app.config.update(PROV_CLIENT_ID="from-config", PROV_CLIENT_SECRET="config-secret")
+    client = OAuth(app).register("prov", client_id="from-kwargs", api_base_url="https://x.test/")
+    assert client.client_id == "from-kwargs"
+    assert client.client_secret == "config-secret"
+
+
+def test_overwrite_makes_config_win_without_mutating_caller_dicts(app: Flask) -> None:
+    app.config.update(PROV_CLIENT_ID="from-config", PROV_CLIENT_KWARGS={"scope": "config-scope"})
+    client_kwargs = {"scope": "kwarg-scope", "timeout": 3}
+    client = OAuth(app).register(
+        "prov", overwrite=True, client_id="from-kwargs", client_kwargs=client_kwargs, api_base_url="https://x.test/"
+    )
+    assert client.client_id == "from-config"
+    assert client.client_kwargs == {"scope": "config-scope", "timeout": 3}
+    assert client_kwargs == {"scope": "kwarg-scope", "timeout": 3}
+
+
+def test_preset_is_lowest_and_explicit_settings_override_it(app: Flask) -> None:
+    oauth = OAuth(app)
+    client = oauth.register("github", client_id="id", client_secret="s", client_kwargs={"timeout": 4})
+    assert client.authorize_url == "https://github.com/login/oauth/authorize"
+    assert client.client_kwargs["scope"] == "read:user user:email"  # preset kept
+    assert client.client_kwargs["timeout"] == 4
+    work = oauth.register("work", provider="github", client_id="id", api_base_url="https://ghe.test/api/v3/")
+    assert work.api_base_url == "https://ghe.test/api/v3/"
+    assert work.access_token_url == "https://github.com/login/oauth/access_token"
+
+
+def test_unknown_preset_is_a_configuration_error_naming_the_known_ones(app: Flask) -> None:
+    with pytest.raises(ConfigurationError, match="no provider preset named 'nope'.*github"):
+        OAuth(app).register("x", provider="nope")
+
+
+def test_clients_are_reached_by_attribute_and_create_client(app: Flask) -> None:
+    oauth = OAuth(app)
+    oauth.register("prov", client_id="a", api_base_url="https://x.test/")
+    assert oauth.prov is oauth.create_client("prov")
+    assert oauth.create_client("other") is None
+    with pytest.raises(AttributeError, match="no remote app named 'other'.*registered: prov"):
+        _ = oauth.other
+
+
+def test_init_app_later_and_proxy_before_app(app: Flask) -> None:
+    oauth = OAuth()
+    proxy = oauth.register("prov", client_id="a", api_base_url="https://x.test/")
+    oauth.init_app(app)
+    with app.app_context():
+        assert proxy.client_id == "a"
+        assert oauth.prov.name == "prov"
+
+
+def test_one_registry_on_two_apps_reads_each_apps_config(app: Flask) -> None:
+    other = Flask("other")
+    app.config["PROV_CLIENT_ID"] = "first"
+    other.config["PROV_CLIENT_ID"] = "second"
+    oauth = OAuth()
+    oauth.init_app(app)
+    oauth.init_app(other)
+    oauth.register("prov", api_base_url="https://x.test/")
+    with app.app_context():
+        first = oauth.prov
+    with other.app_context():
+        second = oauth.prov
+    assert (first.client_id, second.client_id) == ("first", "second")
+    assert first is not second and first.session is not second.session
+
+
+def test_registering_again_replaces_the_definition(app: Flask) -> None:
+    oauth = OAuth(app)
+    oauth.register("prov", client_id="old", api_base_url="https://x.test/")
+    oauth.register("prov", client_id="new", api_base_url="https://x.test/")
+    assert oauth.prov.client_id == "new"
+
+
+def test_registry_not_initialised_on_app_is_reported(app: Flask) -> None:
+    oauth = OAuth()
+    oauth.register("prov", client_id="a", api_base_url="https://x.test/")
+    with app.app_context(), pytest.raises(RuntimeError, match="init_app"):
+        _ = oauth.prov
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"client_kwargs": "scope=openid"}, "PROV_CLIENT_KWARGS must be a dict"),
+        ({"client_kwargs": {"token_endpoint_auth_method": "client_secret_magic"}}, "token_endpoint_auth_method"),
+        ({"client_kwargs": {"code_challenge_method": "S512"}}, "code_challenge_method"),
+        ({"client_kwargs": {"token_placement": "cookie"}}, "token_placement"),
+        ({"client_kwargs": {"timeout": "soon"}}, "timeout"),
+        ({"client_kwargs": {"signature_method": "MD5"}}, "signature_method"),
+        ({"authorize_params": ["a"]}, "PROV_AUTHORIZE_PARAMS must be a dict"),
+        ({"access_token_url": "/token"}, "PROV_ACCESS_TOKEN_URL must be an absolute"),
+        ({"fetch_token": "not callable"}, "fetch_token must be callable"),
+    ],
+)
+def test_invalid_values_fail_at_register_naming_the_key(app: Flask, kwargs: dict, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        OAuth(app).register("prov", **kwargs)
+
+
+def test_invalid_value_from_flask_config_fails_naming_the_config_key(app: Flask) -> None:
+    app.config["PROV_CLIENT_KWARGS"] = ["scope"]
+    with pytest.raises(ConfigurationError, match="PROV_CLIENT_KWARGS must be a dict"):
+        OAuth(app).register("prov")
+
+
+def test_configuration_error_is_also_runtime_and_value_error() -> None:
+    err = ConfigurationError("x")
+    assert isinstance(err, RuntimeError) and isinstance(err, ValueError)
+    assert err.error == "configuration_error"
+
+
+def test_unknown_keyword_warns_naming_it_and_the_accepted_keys(app: Flask) -> None:
+    with pytest.warns(ConfigurationWarning, match=r"unknown setting 'clientid'.*client_id"):
+        client = OAuth(app).register("prov", clientid="typo", api_base_url="https://x.test/")
+    assert client.client_id is None
+
+
+def test_unknown_client_kwargs_key_warns(app: Flask) -> None:
+    with pytest.warns(ConfigurationWarning, match="unknown key 'scopes'"):
+        OAuth(app).register("prov", client_kwargs={"scopes": "a"}, api_base_url="https://x.test/")
+
+
+def test_authlib_style_metadata_keywords_go_where_they_take_effect(app: Flask) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        client = OAuth(app).register(
+            "prov", client_id="a", authorize_url="https://p.test/auth", access_token_url="https://p.test/token",
+            scope="openid email", token_endpoint_auth_method="client_secret_post", prompt="consent",
+            grant_type="client_credentials", userinfo_endpoint="https://p.test/userinfo",
+        )
+    assert client.config.scope == "openid email"
+    assert client.config.token_endpoint_auth_method == "client_secret_post"
+    assert client.authorize_params == {"prompt": "consent"}
+    assert client.config.grant_type == "client_credentials"
+    assert client.server_metadata["userinfo_endpoint"] == "https://p.test/userinfo"
+
+
+def test_missing_authorization_endpoint_fails_when_needed_naming_the_config_key(app: Flask) -> None:
+    oauth = OAuth(app)
+    oauth.register("prov", client_id="a", access_token_url="https://p.test/token")
+    with app.test_request_context("/"), pytest.raises(ConfigurationError, match="PROV_AUTHORIZE_URL"):
+        oauth.prov.authorize_redirect("https://client.test/cb")
+
+
+def test_missing_token_endpoint_fails_when_needed_naming_the_config_key(app: Flask) -> None:
+    oauth = OAuth(app)
+    oauth.register("prov", client_id="a", authorize_url="https://p.test/auth")
+    with app.test_request_context("/"), pytest.raises(ConfigurationError, match="PROV_ACCESS_TOKEN_URL"):
+        oauth.prov.fetch_access_token(code="c")
+
+
+def test_app_with_only_api_base_url_is_valid(app: Flask) -> None:
+    client = OAuth(app, fetch_token=lambda name: {"access_token": "t", "token_type": "Bearer"}).register(
+        "prov", api_base_url="https://api.test/"
+    )
+    assert client.api_base_url == "https://api.test/"
+
+
+def test_defaults_are_secure(app: Flask) -> None:
+    client = OAuth(app).register("prov", client_id="a", client_secret="s", authorize_url="https://p.test/a")
+    assert client.config.code_challenge_method == "S256"
+    assert client.config.token_endpoint_auth_method == "client_secret_basic"
+    assert client.config.timeout == (5.0, 30.0)
+    public = OAuth(app).register("pub", client_id="a", authorize_url="https://p.test/a")
+    assert public.config.token_endpoint_auth_method == "none"

@@ -1,0 +1,153 @@
+"""HTTP behaviour against a real server on 127.0.0.1: pooling, cookies, timeouts."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from flask import Flask
+
+from flask_oauth_registry import BadResponseError, ConnectionFailedError, OAuth, RequestTimeoutError
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        server: ProviderServer = self.server  # type: ignore[assignment]
+        server.seen_headers.append(dict(self.headers))
+        if self.path.startswith("/stall"):
+            time.sleep(3)
+        if self.path.startswith("/cookie"):
+            self._send(200, b"{}", {"Set-Cookie": "session=provider-secret; Path=/", "Content-Type": "application/json"})
+            return
+        self._send(200, json.dumps({"path": self.path}).encode(), {"Content-Type": "application/json"})
+
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(length)
+        if self.path == "/huge-token":
+            body = b'{"access_token": "' + b"a" * (2 * 1024 * 1024) + b'"}'
+            self._send(200, body, {"Content-Type": "application/json"})
+            return
+        self._send(200, b'{"access_token": "at", "token_type": "Bearer", "expires_in": 60}',
+                   {"Content-Type": "application/json"})
+
+
+class ProviderServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.connections = 0
+        self.seen_headers: list[dict[str, str]] = []
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:
+        self.connections += 1
+        super().process_request(request, client_address)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that gave up on /stall closes its socket: expected here
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+
+@pytest.fixture
+def server() -> Iterator[ProviderServer]:
+    srv = ProviderServer()
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def make_client(app: Flask, server: ProviderServer, **client_kwargs: object):
+    return OAuth(app).register(
+        "local", client_id="c", client_secret="s", api_base_url=server.url,
+        access_token_url=server.url + "token", client_kwargs=client_kwargs or None,
+    )
+
+
+def test_fifty_api_calls_reuse_one_connection(app: Flask, server: ProviderServer) -> None:
+    client = make_client(app, server)
+    token = {"access_token": "at", "token_type": "Bearer"}
+    for n in range(50):
+        assert client.get(f"item/{n}", token=token).json() == {"path": f"/item/{n}"}
+    assert server.connections == 1
+
+
+def test_token_request_and_api_calls_share_the_pool(app: Flask, server: ProviderServer) -> None:
+    client = make_client(app, server)
+    token = client.fetch_access_token()
+    for _ in range(5):
+        client.get("x", token=token)
+    assert server.connections == 1
+
+
+def test_provider_cookie_is_never_sent_back(app: Flask, server: ProviderServer) -> None:
+    client = make_client(app, server)
+    token = {"access_token": "at"}
+    client.get("cookie", token=token)
+    client.get("next", token=token)
+    assert "Cookie" not in server.seen_headers[-1]
+    assert len(client.session.cookies) == 0
+
+
+def test_stalled_server_ends_in_timeout_error_within_the_configured_time(app: Flask, server: ProviderServer) -> None:
+    client = make_client(app, server, timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(RequestTimeoutError) as info:
+        client.get("stall", token={"access_token": "at"})
+    assert time.monotonic() - started < 2.0
+    assert info.value.error == "timeout"
+    assert info.value.__cause__ is not None
+    assert "at" not in (info.value.description or "").split()
+
+
+def test_per_call_timeout_wins(app: Flask, server: ProviderServer) -> None:
+    client = make_client(app, server)
+    started = time.monotonic()
+    with pytest.raises(RequestTimeoutError):
+        client.get("stall", token={"access_token": "at"}, timeout=0.3)
+    assert time.monotonic() - started < 2.0
+
+
+def test_refused_connection_is_connection_error(app: Flask) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = OAuth(app).register("down", api_base_url=f"http://127.0.0.1:{port}/")
+    with pytest.raises(ConnectionFailedError) as info:
+        client.get("x", token={"access_token": "secret-token-value"})
+    assert "secret-token-value" not in str(info.value)
+
+
+def test_oversized_token_response_is_refused(app: Flask, server: ProviderServer) -> None:
+    client = OAuth(app).register("big", client_id="c", client_secret="s", access_token_url=server.url + "huge-token")
+    with pytest.raises(BadResponseError, match="larger than"):
+        client.fetch_access_token()
+
+
+def test_user_agent_names_the_library(app: Flask, server: ProviderServer) -> None:
+    client = make_client(app, server)
+    client.get("x", token={"access_token": "at"})
+    assert server.seen_headers[-1]["User-Agent"].startswith("flask-oauth-registry/")

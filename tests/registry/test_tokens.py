@@ -1,0 +1,302 @@
+"""API calls with tokens: lookup, placement, expiry, refresh, update_token and token_update."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+import requests_mock as rm
+from cachelib import SimpleCache
+from flask import Flask, g
+
+from flask_oauth_registry import (
+    MissingTokenError,
+    OAuth,
+    ProviderError,
+    TokenExpiredError,
+    UnsupportedTokenTypeError,
+    token_update,
+)
+from flask_oauth_registry.registry.tokens import is_expired, normalize_token
+
+TOKEN_URL = "https://prov.test/token"
+API = "https://api.prov.test/v1/"
+
+
+def expired_token(**extra: Any) -> dict[str, Any]:
+    return {"access_token": "old-at", "refresh_token": "old-rt", "token_type": "Bearer",
+            "expires_at": int(time.time()) - 10, **extra}
+
+
+def fresh_response(n: int = 1) -> dict[str, Any]:
+    return {"access_token": f"new-at-{n}", "refresh_token": f"new-rt-{n}", "token_type": "Bearer", "expires_in": 3600}
+
+
+@pytest.fixture
+def updates() -> list[tuple]:
+    return []
+
+
+@pytest.fixture
+def prov(app: Flask, updates: list[tuple]):
+    oauth = OAuth(app)
+
+    def update_token(token: dict, refresh_token: str | None = None, access_token: str | None = None) -> None:
+        updates.append((dict(token), refresh_token, access_token))
+
+    return oauth.register(
+        "prov", client_id="cid", client_secret="csecret", access_token_url=TOKEN_URL,
+        authorize_url="https://prov.test/authorize", api_base_url=API, update_token=update_token,
+    )
+
+
+@pytest.fixture
+def signals(app: Flask):
+    received: list[dict] = []
+
+    def receiver(sender: Any, **kw: Any) -> None:
+        received.append({"sender": sender, **kw})
+
+    token_update.connect(receiver)
+    yield received
+    token_update.disconnect(receiver)
+
+
+def test_normalize_token_computes_expires_at_from_expires_in() -> None:
+    token = normalize_token({"access_token": "a", "expires_in": "3600"}, now=1000)
+    assert token["expires_at"] == 4600
+    assert is_expired({"expires_at": 1050}, leeway=60, now=1000)
+    assert not is_expired({"expires_at": 1061}, leeway=60, now=1000)
+    assert not is_expired({"access_token": "a"}, leeway=60, now=1000)
+
+
+def test_relative_url_joins_api_base_url_and_bearer_header_is_sent(app: Flask, prov) -> None:
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.get(API + "user", json={"id": 1})
+        resp = prov.get("user", token={"access_token": "at", "token_type": "bearer"})
+        assert resp.json() == {"id": 1}
+        assert m.last_request.headers["Authorization"] == "Bearer at"
+
+
+def test_absolute_url_is_not_joined(app: Flask, prov) -> None:
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.get("https://other.test/x", text="ok")
+        assert prov.get("https://other.test/x", token={"access_token": "at"}).text == "ok"
+
+
+@pytest.mark.parametrize("placement", ["body", "uri"])
+def test_token_placement_body_and_uri(app: Flask, placement: str) -> None:
+    client = OAuth(app).register("p", api_base_url=API, client_kwargs={"token_placement": placement})
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.post(API + "x", text="ok")
+        client.post("x", token={"access_token": "at"}, data={"a": "1"})
+        sent = m.last_request
+        assert "Authorization" not in sent.headers
+        if placement == "body":
+            assert parse_qs(sent.text)["access_token"] == ["at"]
+        else:
+            assert sent.qs["access_token"] == ["at"]
+
+
+def test_withhold_token_sends_no_token(app: Flask, prov) -> None:
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.get(API + "public", text="ok")
+        prov.get("public", withhold_token=True)
+        assert "Authorization" not in m.last_request.headers
+
+
+def test_no_token_anywhere_is_missing_token_error(app: Flask, prov) -> None:
+    with app.test_request_context("/"), pytest.raises(MissingTokenError):
+        prov.get("user")
+
+
+def test_token_comes_from_g_then_fetch_token(app: Flask) -> None:
+    calls: list[str] = []
+
+    def fetch_token(name: str) -> dict:
+        calls.append(name)
+        return {"access_token": "stored", "token_type": "Bearer"}
+
+    client = OAuth(app, fetch_token=fetch_token).register("prov", api_base_url=API)
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.get(API + "u", text="ok")
+        client.get("u")
+        client.get("u")
+        assert m.last_request.headers["Authorization"] == "Bearer stored"
+        assert calls == ["prov"]  # cached on g for the rest of the request
+        g._oauth_token_prov = {"access_token": "from-g"}
+        client.get("u")
+        assert m.last_request.headers["Authorization"] == "Bearer from-g"
+
+
+def test_per_app_fetch_token_wins_over_registry_level(app: Flask) -> None:
+    oauth = OAuth(app, fetch_token=lambda name: {"access_token": "registry"})
+    client = oauth.register("prov", api_base_url=API, fetch_token=lambda: {"access_token": "per-app"})
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.get(API + "u", text="ok")
+        client.get("u")
+        assert m.last_request.headers["Authorization"] == "Bearer per-app"
+
+
+def test_non_bearer_token_type_is_refused(app: Flask, prov) -> None:
+    with app.test_request_context("/"), pytest.raises(UnsupportedTokenTypeError):
+        prov.get("u", token={"access_token": "a", "token_type": "MAC"})
+
+
+def test_expired_token_is_refreshed_once_and_everyone_is_told(app: Flask, prov, updates, signals) -> None:
+    caller_token = expired_token()
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.post(TOKEN_URL, json=fresh_response())
+        m.get(API + "user", text="ok")
+        g._oauth_token_prov = caller_token
+        prov.get("user")
+        prov.get("user")  # still fresh: no second refresh in the same request
+        assert m.last_request.headers["Authorization"] == "Bearer new-at-1"
+        refreshes = [r for r in m.request_history if r.url == TOKEN_URL]
+        assert len(refreshes) == 1
+        body = parse_qs(refreshes[0].text)
+        assert body["grant_type"] == ["refresh_token"] and body["refresh_token"] == ["old-rt"]
+        assert refreshes[0].headers["Authorization"].startswith("Basic ")
+        assert caller_token["access_token"] == "new-at-1"  # the caller's dict is updated
+        assert g._oauth_token_prov["access_token"] == "new-at-1"
+    assert len(updates) == 1
+    new, refresh_token, access_token = updates[0]
+    assert new["access_token"] == "new-at-1" and refresh_token == "old-rt" and access_token is None
+    assert len(signals) == 1
+    assert signals[0]["sender"] is app and signals[0]["name"] == "prov"
+    assert signals[0]["refresh_token"] == "old-rt"
+
+
+def test_refresh_keeps_old_refresh_token_when_none_is_returned(app: Flask, prov, updates) -> None:
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.post(TOKEN_URL, json={"access_token": "n", "token_type": "Bearer", "expires_in": 60 * 60})
+        m.get(API + "u", text="ok")
+        token = expired_token()
+        prov.get("u", token=token)
+        assert token["refresh_token"] == "old-rt"
+
+
+def test_registry_level_update_token_gets_the_name(app: Flask) -> None:
+    seen: list[tuple] = []
+    oauth = OAuth(app, update_token=lambda name, token, refresh_token=None, access_token=None: seen.append(
+        (name, token["access_token"], refresh_token)))
+    client = oauth.register("prov", client_id="c", client_secret="s", access_token_url=TOKEN_URL, api_base_url=API,
+                            authorize_url="https://prov.test/a")
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.post(TOKEN_URL, json=fresh_response())
+        m.get(API + "u", text="ok")
+        client.get("u", token=expired_token())
+    assert seen == [("prov", "new-at-1", "old-rt")]
+
+
+def test_refresh_token_url_and_params_are_honoured(app: Flask) -> None:
+    client = OAuth(app).register(
+        "prov", client_id="c", client_secret="s", access_token_url=TOKEN_URL, api_base_url=API,
+        refresh_token_url="https://prov.test/refresh", refresh_token_params={"audience": "api"},
+        authorize_url="https://prov.test/a",
+    )
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.post("https://prov.test/refresh", json=fresh_response())
+        m.get(API + "u", text="ok")
+        client.get("u", token=expired_token())
+        refresh = m.request_history[0]
+        assert refresh.url == "https://prov.test/refresh"
+        assert parse_qs(refresh.text)["audience"] == ["api"]
+
+
+def test_refresh_failure_raises_provider_error_and_does_not_call_update_token(app: Flask, prov, updates) -> None:
+    token = expired_token()
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.post(TOKEN_URL, status_code=400, json={"error": "invalid_grant", "error_description": "refresh revoked"})
+        with pytest.raises(ProviderError) as info:
+            prov.get("u", token=token)
+    assert info.value.error == "invalid_grant"
+    assert "old-rt" not in str(info.value) and "csecret" not in str(info.value)
+    assert updates == []
+    assert token["access_token"] == "old-at"  # nothing half-stored
+
+
+def test_expired_token_without_refresh_token_is_token_expired_error(app: Flask, prov) -> None:
+    token = expired_token()
+    del token["refresh_token"]
+    with app.test_request_context("/"), pytest.raises(TokenExpiredError):
+        prov.get("u", token=token)
+
+
+def test_client_credentials_token_is_refetched_with_same_params(app: Flask, signals) -> None:
+    seen: list[tuple] = []
+    client = OAuth(app).register(
+        "svc", client_id="c", client_secret="s", access_token_url=TOKEN_URL, api_base_url=API,
+        access_token_params={"audience": "api"},
+        update_token=lambda token, refresh_token=None, access_token=None: seen.append((refresh_token, access_token)),
+    )
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.post(TOKEN_URL, json={"access_token": "cc-2", "token_type": "Bearer", "expires_in": 3600})
+        m.get(API + "u", text="ok")
+        first = client.fetch_access_token()
+        assert parse_qs(m.request_history[0].text) == {"grant_type": ["client_credentials"], "audience": ["api"]}
+        first["expires_at"] = int(time.time()) - 1
+        first["access_token"] = "cc-1"
+        client.get("u", token=first)
+        assert parse_qs(m.request_history[1].text)["audience"] == ["api"]
+        assert first["access_token"] == "cc-2"
+    assert seen == [(None, "cc-1")]
+    assert signals[0]["access_token"] == "cc-1"
+
+
+def test_eight_threads_with_the_same_expired_token_cause_one_refresh(app: Flask, prov, updates) -> None:
+    shared_token = expired_token()
+    tokens = [dict(shared_token) for _ in range(8)]
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def slow_refresh(request, context):
+        time.sleep(0.2)
+        return fresh_response()
+
+    with rm.Mocker() as m:
+        m.post(TOKEN_URL, json=slow_refresh)
+        m.get(API + "u", text="ok")
+
+        def call(token: dict) -> None:
+            try:
+                barrier.wait()
+                prov.get("u", token=token)
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=call, args=(t,)) for t in tokens]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        refreshes = [r for r in m.request_history if r.url == TOKEN_URL]
+    assert errors == []
+    assert len(refreshes) == 1
+    assert all(t["access_token"] == "new-at-1" for t in tokens)
+    assert len(updates) == 1
+
+
+def test_two_processes_sharing_a_cache_refresh_once(updates) -> None:
+    cache = SimpleCache()
+    apps = []
+    for n in range(2):  # two registries on two apps stand for two worker processes
+        flask_app = Flask(f"worker{n}")
+        oauth = OAuth(flask_app, cache=cache)
+        apps.append(oauth.register(
+            "prov", client_id="c", client_secret="s", access_token_url=TOKEN_URL, api_base_url=API,
+            authorize_url="https://prov.test/a",
+            update_token=lambda token, refresh_token=None, access_token=None: updates.append(token),
+        ))
+    with rm.Mocker() as m:
+        m.post(TOKEN_URL, json=fresh_response())
+        m.get(API + "u", text="ok")
+        first, second = expired_token(), expired_token()
+        apps[0].get("u", token=first)
+        apps[1].get("u", token=second)
+        assert len([r for r in m.request_history if r.url == TOKEN_URL]) == 1
+    assert first["access_token"] == second["access_token"] == "new-at-1"
+    assert len(updates) == 1
