@@ -35,7 +35,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/stall"):
             time.sleep(3)
         if self.path.startswith("/cookie"):
-            self._send(200, b"{}", {"Set-Cookie": "session=provider-secret; Path=/", "Content-Type": "application/json"})
+            cookie = {"Set-Cookie": "session=provider-secret; Path=/", "Content-Type": "application/json"}
+            self._send(200, b"{}", cookie)
             return
         self._send(200, json.dumps({"path": self.path}).encode(), {"Content-Type": "application/json"})
 
