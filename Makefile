@@ -19,8 +19,11 @@ venv: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# coverage run (not pytest-cov) so that modules imported while pytest reads its
+# configuration are measured too.
 test: $(STAMP) lint
-	$(BIN)/python -m pytest --cov=flask_oauth_registry --cov-report=term:skip-covered -q
+	$(BIN)/python -m coverage run -m pytest -q
+	$(BIN)/python -m coverage report --skip-covered
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage
