@@ -154,7 +154,10 @@ class OAuth2App(RemoteApp):
         claims_options = kwargs.pop("claims_options", None)
         if flow.get("code_verifier"):
             kwargs["code_verifier"] = flow["code_verifier"]
-        token = self.fetch_access_token(redirect_uri=flow.get("redirect_uri"), code=code, **kwargs)
+        # RFC 6749 4.1.3: the redirect_uri of the authorization request, not a new one.
+        redirect_uri = flow.get("redirect_uri") or kwargs.pop("redirect_uri", None)
+        kwargs.pop("redirect_uri", None)
+        token = self.fetch_access_token(redirect_uri=redirect_uri, code=code, **kwargs)
         if flow.get("nonce") is not None:
             if "id_token" not in token:
                 raise InvalidTokenError(description="the provider returned no id_token for an openid request")

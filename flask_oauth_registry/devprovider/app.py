@@ -1,0 +1,56 @@
+"""The Flask application factory: wires settings, key, store and oauthlib servers to the views."""
+
+from __future__ import annotations
+
+import secrets
+from functools import partial
+
+from flask import Flask
+
+from .keys import load_or_generate
+from .login import current_login
+from .oauth1_validator import DevOAuth1Validator, OAuth1Endpoints
+from .oauth1_views import blueprint as oauth1_blueprint
+from .oidc_validator import DevOIDCValidator, create_oidc_server
+from .settings import ProviderSettings
+from .state import EXTENSION_KEY, ProviderState, issuer_for
+from .stats import Stats
+from .store import Store
+from .views import blueprint as oidc_blueprint
+
+
+def create_app(settings: ProviderSettings | None = None) -> Flask:
+    """Build the provider as a Flask app (development and tests only).
+
+    With ``settings.issuer`` unset, the issuer is derived from each request's
+    host URL; :func:`~flask_oauth_registry.devprovider.serve` sets it to the
+    bound address instead.  No environment variable (such as
+    ``OAUTHLIB_INSECURE_TRANSPORT``) is set: oauthlib's server side needs none.
+    """
+    settings = settings or ProviderSettings()
+    key = load_or_generate(settings.key_file)
+    store = Store()
+    oidc_validator = DevOIDCValidator(
+        settings, store, key, partial(issuer_for, settings), current_login
+    )
+    oauth1_validator = DevOAuth1Validator(settings, store, dummy_rsa_key=key.public_pem)
+    state = ProviderState(
+        settings=settings,
+        key=key,
+        store=store,
+        stats=Stats(),
+        oidc=create_oidc_server(oidc_validator, settings.access_token_ttl),
+        oauth1=OAuth1Endpoints.create(oauth1_validator),
+    )
+
+    app = Flask(__name__)
+    app.secret_key = settings.secret_key or secrets.token_hex(32)
+    app.config.update(
+        SESSION_COOKIE_NAME="devprovider_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.extensions[EXTENSION_KEY] = state
+    app.register_blueprint(oidc_blueprint)
+    app.register_blueprint(oauth1_blueprint)
+    return app
