@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..registry.errors import ConfigurationError
-from . import github, google
+from . import github, google, twitter
 from .base import ProviderPreset
 
 PRESETS: dict[str, ProviderPreset] = {
-    preset.name: preset for preset in (google.PRESET, github.PRESET)
+    preset.name: preset for preset in (google.PRESET, github.PRESET, twitter.PRESET)
 }
 
 

@@ -46,8 +46,12 @@ class AuthorizationRequest:
     flow: dict[str, Any] = field(default_factory=dict)
 
     def as_authlib_dict(self) -> dict[str, Any]:
-        """Authlib's ``create_authorization_url`` result: url, state and the flow keys."""
-        return {"url": self.url, "state": self.state, **self.flow}
+        """Authlib's ``create_authorization_url`` result: url, state and the flow secrets.
+
+        ``redirect_uri`` is left out, as in Authlib, so that the documented
+        ``save_authorize_data(redirect_uri=uri, **result)`` works.
+        """
+        return {"url": self.url, "state": self.state, **{k: v for k, v in self.flow.items() if k != "redirect_uri"}}
 
 
 def build_authorization_request(

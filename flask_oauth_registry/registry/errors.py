@@ -102,7 +102,8 @@ class MismatchingStateError(OAuthError):
 
 
 class InvalidCallbackError(OAuthError):
-    """The callback is malformed: no ``code``, or an ``iss`` that is wrong (RFC 9207)."""
+    """The callback is malformed: no ``code``, an ``iss`` that is wrong (RFC 9207), or no
+    ``oauth_verifier`` (OAuth 1.0a; then ``error`` is ``missing_verifier``)."""
 
     error = "invalid_callback"
 

@@ -61,21 +61,23 @@ class FlowStateStore:
             entry: dict[str, Any] = {"exp": expires_at}
         else:
             entry = {"data": data, "exp": expires_at}
-        self._prune(now)
+        # "n" orders this app's pending flows by age, even within one second (the
+        # session serializer sorts keys, so insertion order does not survive).
+        entry["n"] = self._prune(now) + 1
         self.session[self.prefix + state] = entry
 
-    def _prune(self, now: float) -> None:
-        """Drop expired entries of this app and keep the newest ``max_pending - 1``."""
-        mine = [(k, v) for k, v in self.session.items() if k.startswith(self.prefix)]
+    def _prune(self, now: float) -> int:
+        """Drop expired entries of this app, keep the newest ``max_pending - 1``; return the last "n"."""
         live = []
-        for key, entry in mine:
+        for key, entry in [(k, v) for k, v in self.session.items() if k.startswith(self.prefix)]:
             if not isinstance(entry, dict) or entry.get("exp", 0) < now:
                 self.session.pop(key, None)
             else:
-                live.append((entry.get("exp", 0), key))
+                live.append((entry.get("n", 0), key))
         live.sort()
         for _, key in live[: max(0, len(live) - self.max_pending + 1)]:
             self.session.pop(key, None)
+        return live[-1][0] if live else 0
 
     def pop(self, state: str | None) -> dict[str, Any]:
         """Return and forget the data saved for ``state``, or raise MismatchingStateError.

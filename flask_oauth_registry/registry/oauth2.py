@@ -101,7 +101,7 @@ class OAuth2App(RemoteApp):
 
     # -- authorization request -------------------------------------------------------
     def create_authorization_url(self, redirect_uri: str | None = None, **params: Any) -> dict[str, Any]:
-        """Build the authorization URL; return ``{"url", "state", "redirect_uri", ...}``.
+        """Build the authorization URL; return ``{"url", "state", "code_verifier", "nonce", ...}``.
 
         ``params`` are added to the URL and win over ``authorize_params``.
         Nothing is saved: pass the result to :meth:`save_authorize_data`.
@@ -130,8 +130,9 @@ class OAuth2App(RemoteApp):
 
     def authorize_redirect(self, redirect_uri: str | None = None, **params: Any) -> WerkzeugResponse:
         """Start a login: save the flow state and answer with a 302 to the provider."""
+        redirect_uri = redirect_uri or self.config.redirect_uri
         result = self.create_authorization_url(redirect_uri, **params)
-        self.save_authorize_data(**result)
+        self.save_authorize_data(redirect_uri=redirect_uri, **result)
         return self._redirect(result["url"])
 
     # -- callback and token endpoint --------------------------------------------------

@@ -50,6 +50,14 @@ def test_every_config_key_is_read_from_flask_config(app: Flask) -> None:
     assert isinstance(client, OAuth2App)
 
 
+def test_request_token_url_config_key_makes_an_oauth1_app(app: Flask) -> None:
+    app.config.update(TW_CLIENT_ID="k", TW_CLIENT_SECRET="s", TW_REQUEST_TOKEN_URL="https://tw.test/request_token")
+    client = OAuth(app).register("tw")
+    assert client.config.request_token_url == "https://tw.test/request_token"
+    assert client.config.is_oauth1
+    assert not client.is_oauth2
+
+
 def test_register_kwargs_win_over_config_by_default(app: Flask) -> None:
     app.config.update(PROV_CLIENT_ID="from-config", PROV_CLIENT_SECRET="config-secret")
     client = OAuth(app).register("prov", client_id="from-kwargs", api_base_url="https://x.test/")

@@ -54,7 +54,7 @@ def test_cache_mode_keeps_only_a_marker_in_the_session() -> None:
     cache = SimpleCache()
     store = FlowStateStore("prov", session, cache)
     store.save("s1", {"code_verifier": "v" * 43, "nonce": "n"})
-    assert set(session["_state_prov_s1"]) == {"exp"}
+    assert set(session["_state_prov_s1"]) == {"exp", "n"}
     assert store.pop("s1")["nonce"] == "n"
     assert cache.get("flask-oauth-registry:_state_prov_s1") is None
 
