@@ -74,7 +74,8 @@ class InvalidIdTokenError(InvalidTokenError):
     """An ID token failed one named check of OpenID Connect Core 3.1.3.7.
 
     ``check`` names it: ``signature``, ``alg``, ``iss``, ``aud``, ``azp``,
-    ``exp``, ``iat``, ``nonce``, ``at_hash``, ``auth_time``, ``kid`` or ``format``.
+    ``exp``, ``iat``, ``nbf``, ``sub``, ``nonce``, ``at_hash``, ``auth_time``,
+    ``kid``, ``format``, or the name of a claim checked through ``claims_options``.
     """
 
     def __init__(self, check: str, description: str) -> None:

@@ -98,7 +98,7 @@ class IdTokenVerifier:
         alg = header.get("alg")
         if not isinstance(alg, str) or alg == "none" or alg not in self.algorithms:
             raise InvalidIdTokenError("alg", f"algorithm {alg!r} is not accepted (expected one of {self.algorithms})")
-        claims = self._decode(id_token, alg, header.get("kid"), keys, now)
+        claims = self._decode(id_token, alg, header.get("kid"), keys)
         self._check_claims(claims, alg, nonce, access_token, max_age, now)
         if claims_options:
             self._check_options(claims, claims_options)
@@ -117,7 +117,7 @@ class IdTokenVerifier:
             raise InvalidIdTokenError("kid", "no key of the provider matches the token's kid and algorithm")
         return found
 
-    def _decode(self, id_token: str, alg: str, kid: Any, keys: KeyLookup, now: float | None) -> dict[str, Any]:
+    def _decode(self, id_token: str, alg: str, kid: Any, keys: KeyLookup) -> dict[str, Any]:
         candidates = self._candidate_keys(alg, kid if isinstance(kid, str) else None, keys)
         # Time claims are checked by _check_times against ``now``; pyjwt would read the clock itself.
         options: Any = {
@@ -129,7 +129,7 @@ class IdTokenVerifier:
             try:
                 return jwt.decode(
                     id_token, key=key, algorithms=[alg], audience=self.client_id,
-                    issuer=self.issuer, leeway=self.leeway, options=options,
+                    issuer=self.issuer, options=options,
                 )
             except jwt.InvalidSignatureError as exc:
                 last = exc

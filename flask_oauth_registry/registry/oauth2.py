@@ -61,7 +61,7 @@ class OAuth2App(RemoteApp):
         self._keyset = KeySet(
             self._fetch_jwks_document,
             cache=state.cache,
-            cache_key=config.server_metadata_url or config.name,
+            cache_key=config.server_metadata_url or config.metadata.get("jwks_uri") or f"app:{config.name}",
             static=self._static_metadata.get("jwks"),
         )
         self._single_flight = SingleFlight(config.name, cache=state.cache)
@@ -93,7 +93,12 @@ class OAuth2App(RemoteApp):
         if explicit:
             return explicit
         value = self.load_server_metadata().get(field)
-        return self.config.require(value, key, what)
+        if value or key != "server_metadata_url":
+            return self.config.require(value, key, what)
+        where = f"pass {field}= to register()"
+        if not self.config.server_metadata_url:
+            where += f" or set {self.config.config_key('server_metadata_url')}"
+        raise ConfigurationError(f"{self.name!r} has no {what}: the provider metadata has no {field}; {where}")
 
     @property
     def _issuer(self) -> str | None:
@@ -283,7 +288,7 @@ class OAuth2App(RemoteApp):
 
     # -- OpenID Connect ---------------------------------------------------------------
     def _fetch_jwks_document(self) -> dict[str, Any]:
-        uri = self._endpoint(None, "jwks_uri", "server_metadata_url", "JWKS URI (jwks_uri= or jwks=)")
+        uri = self._endpoint(None, "jwks_uri", "server_metadata_url", "JWKS URI")
         return self._fetch_json(uri)
 
     def fetch_jwk_set(self, force: bool = False) -> dict[str, Any]:

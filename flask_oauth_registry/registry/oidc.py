@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from jwt import PyJWK
-from jwt.exceptions import PyJWKError
+from jwt.exceptions import PyJWTError
 
 from .config import METADATA_KEYS
 from .errors import BadResponseError, InvalidIdTokenError, StorageError
@@ -157,7 +157,8 @@ def parse_jwks(document: Mapping[str, Any]) -> list[PyJWK]:
             continue
         try:
             parsed.append(PyJWK(data))
-        except (PyJWKError, ValueError, TypeError, KeyError):
+        except (PyJWTError, ValueError, TypeError, KeyError):
+            # InvalidKeyError (unknown kty or crv) is a PyJWTError, not a PyJWKError.
             continue
     return parsed
 

@@ -1,0 +1,594 @@
+"""A whole OpenID Connect login through Flask's test client, against an in-test provider.
+
+Covers the path a login takes (redirect, callback, state, token exchange, ID token),
+every way it is refused, userinfo, key rotation, discovery caching and RP-initiated logout.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from cachelib import SimpleCache
+
+from flask_oauth_registry import (
+    BadResponseError,
+    ConfigurationError,
+    InvalidCallbackError,
+    InvalidIdTokenError,
+    InvalidTokenError,
+    MismatchingStateError,
+    OAuthError,
+    ProviderError,
+    UserInfo,
+)
+from tests.registry.oidc_fixtures import (
+    AUTHORIZATION_ENDPOINT,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    END_SESSION_ENDPOINT,
+    ISSUER,
+    JWKS_URI,
+    SUBJECT,
+    TOKEN_ENDPOINT,
+    FakeOpenIDProvider,
+    RelyingParty,
+    ShiftedClock,
+    b64url,
+    ec_key,
+    make_relying_party,
+    rsa_key,
+)
+
+CALLBACK_URL = "http://localhost/callback"
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def entropy_bits(value: str) -> int:
+    return 8 * len(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+
+
+def form_of(request: Any) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(request.text).items()}
+
+
+def state_entries(rp: RelyingParty, client: Any) -> dict[str, Any]:
+    return {k: v for k, v in rp.session_of(client).items() if k.startswith("_state_prov_")}
+
+
+@pytest.fixture
+def provider(requests_mock: Any) -> FakeOpenIDProvider:
+    return FakeOpenIDProvider(requests_mock, rsa_key("rsa-1"))
+
+
+@pytest.fixture
+def rp() -> RelyingParty:
+    return make_relying_party()
+
+
+# -- the successful login --------------------------------------------------------------------------
+
+
+def test_login_redirects_to_the_provider_with_a_complete_authorization_request(
+    provider: FakeOpenIDProvider, rp: RelyingParty
+) -> None:
+    client = rp.app.test_client()
+    first, second = client.get("/login"), client.get("/login")
+    assert first.status_code == 302
+    location = first.headers["Location"]
+    assert location.split("?")[0] == AUTHORIZATION_ENDPOINT
+    query = query_of(location)
+    assert query["response_type"] == "code"
+    assert query["client_id"] == CLIENT_ID
+    assert query["redirect_uri"] == CALLBACK_URL
+    assert query["scope"].split() == ["openid", "email", "profile"]
+    assert entropy_bits(query["state"]) >= 128
+    assert entropy_bits(query["nonce"]) >= 128
+    assert query["code_challenge_method"] == "S256"
+    assert len(query["code_challenge"]) == 43
+    assert query["state"] != query_of(second.headers["Location"])["state"]
+
+
+@pytest.mark.parametrize("key", [rsa_key("rsa-1"), ec_key("ec-1")], ids=["RS256", "ES256"])
+def test_confidential_client_login_returns_a_token_with_validated_userinfo(requests_mock: Any, key: Any) -> None:
+    provider = FakeOpenIDProvider(requests_mock, key)
+    rp = make_relying_party()
+    client = rp.app.test_client()
+    start = client.get("/login")
+    authorization_request = query_of(start.headers["Location"])
+    callback = provider.authorize(start.headers["Location"])
+
+    response = client.get("/callback", query_string=callback)
+
+    assert response.status_code == 200
+    token = rp.tokens[-1]
+    assert token["access_token"] == provider.access_tokens[-1] == response.get_json()["access_token"]
+    assert isinstance(token["userinfo"], UserInfo)
+    assert token["userinfo"].sub == SUBJECT
+    assert token["userinfo"]["nonce"] == authorization_request["nonce"]
+    assert token["expires_at"] > 0
+    (token_request,) = provider.token_requests
+    form = form_of(token_request)
+    assert form["grant_type"] == "authorization_code"
+    assert form["code"] == callback["code"]
+    assert form["redirect_uri"] == CALLBACK_URL
+    assert b64url(hashlib.sha256(form["code_verifier"].encode()).digest()) == authorization_request["code_challenge"]
+    assert "client_secret" not in form
+    expected_basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+    assert token_request.headers["Authorization"] == f"Basic {expected_basic}"
+
+
+def test_public_client_login_uses_pkce_and_sends_its_client_id_without_credentials(requests_mock: Any) -> None:
+    provider = FakeOpenIDProvider(requests_mock, rsa_key("rsa-1"), client_secret=None)
+    rp = make_relying_party(
+        client_secret=None, client_kwargs={"scope": "openid", "token_endpoint_auth_method": "none"}
+    )
+    client = rp.app.test_client()
+
+    assert rp.log_in(client, provider).status_code == 200
+
+    (token_request,) = provider.token_requests
+    form = form_of(token_request)
+    assert "Authorization" not in token_request.headers
+    assert form["client_id"] == CLIENT_ID
+    assert "client_secret" not in form
+    assert form["code_verifier"]
+    assert rp.tokens[-1]["userinfo"].sub == SUBJECT
+
+
+def test_form_post_callback_is_read_from_the_form(requests_mock: Any) -> None:
+    provider = FakeOpenIDProvider(requests_mock, rsa_key("rsa-1"))
+    rp = make_relying_party(authorize_params={"response_mode": "form_post"})
+    client = rp.app.test_client()
+    start = client.get("/login")
+    assert query_of(start.headers["Location"])["response_mode"] == "form_post"
+    callback = provider.authorize(start.headers["Location"])
+
+    response = client.post("/callback", data=callback)
+
+    assert response.status_code == 200
+    assert rp.tokens[-1]["userinfo"].sub == SUBJECT
+
+
+def test_discovery_is_fetched_once_across_several_logins(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    for _ in range(3):
+        assert rp.log_in(rp.app.test_client(), provider).status_code == 200
+    assert provider.discovery_requests == 1
+    assert provider.jwks_requests == 1
+    assert len(provider.token_requests) == 3
+
+
+def test_discovery_document_cannot_turn_off_tls_verification(requests_mock: Any) -> None:
+    provider = FakeOpenIDProvider(requests_mock, rsa_key("rsa-1"), metadata={"verify": False, "proxies": {}})
+    rp = make_relying_party()
+    assert rp.log_in(rp.app.test_client(), provider).status_code == 200
+    assert len(requests_mock.request_history) == 3
+    assert all(r.verify not in (False, None) for r in requests_mock.request_history)
+
+
+# -- RFC 9207: the iss callback parameter --------------------------------------------------------
+
+
+def test_callback_with_the_providers_iss_is_accepted(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider, iss=ISSUER)
+    assert client.get("/callback", query_string=callback).status_code == 200
+
+
+def test_callback_with_another_issuers_iss_is_rejected_before_the_token_request(
+    provider: FakeOpenIDProvider, rp: RelyingParty
+) -> None:
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider, iss="https://other-provider.example.test")
+    with pytest.raises(InvalidCallbackError, match="iss"):
+        client.get("/callback", query_string=callback)
+    assert provider.token_requests == []
+
+
+def test_callback_without_iss_is_rejected_when_the_provider_promises_it(requests_mock: Any) -> None:
+    provider = FakeOpenIDProvider(
+        requests_mock, rsa_key("rsa-1"), metadata={"authorization_response_iss_parameter_supported": True}
+    )
+    rp = make_relying_party()
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    with pytest.raises(InvalidCallbackError, match="iss"):
+        client.get("/callback", query_string=callback)
+    assert provider.token_requests == []
+
+
+# -- state: login CSRF defence ------------------------------------------------------------------
+
+
+def rejected_state(client: Any, callback: dict[str, str]) -> MismatchingStateError:
+    with pytest.raises(MismatchingStateError) as caught:
+        client.get("/callback", query_string=callback)
+    assert caught.value.error == "mismatching_state"
+    return caught.value
+
+
+def test_callback_without_state_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    del callback["state"]
+    assert "no state" in rejected_state(client, callback).description
+    assert provider.token_requests == []
+
+
+def test_callback_with_unknown_state_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    client = rp.app.test_client()
+    callback = {**rp.start_login(client, provider), "state": "made-up-state-value"}
+    assert "unknown" in rejected_state(client, callback).description
+    assert provider.token_requests == []
+
+
+def test_callback_with_replayed_state_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    assert client.get("/callback", query_string=callback).status_code == 200
+    assert "already used" in rejected_state(client, callback).description
+    assert len(provider.token_requests) == 1
+
+
+@pytest.mark.parametrize(("ttl", "wait"), [(None, 601), (60, 61)], ids=["default-10-minutes", "OAUTH_STATE_TTL"])
+def test_callback_with_expired_state_is_rejected(
+    provider: FakeOpenIDProvider, monkeypatch: pytest.MonkeyPatch, ttl: int | None, wait: int
+) -> None:
+    clock = ShiftedClock(monkeypatch)
+    rp = make_relying_party(configure=lambda app: app.config.update(OAUTH_STATE_TTL=ttl) if ttl else None)
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    clock.advance(wait)
+    assert "expired" in rejected_state(client, callback).description
+    assert provider.token_requests == []
+
+
+def test_callback_within_the_state_ttl_is_accepted(
+    provider: FakeOpenIDProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = ShiftedClock(monkeypatch)
+    rp = make_relying_party(configure=lambda app: app.config.update(OAUTH_STATE_TTL=60))
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    clock.advance(50)
+    assert client.get("/callback", query_string=callback).status_code == 200
+
+
+def test_callback_in_another_browser_session_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    victim, attacker = rp.app.test_client(), rp.app.test_client()
+    callback = rp.start_login(victim, provider)
+    assert "another browser" in rejected_state(attacker, callback).description
+    assert provider.token_requests == []
+
+
+def test_session_mode_keeps_the_flow_state_in_the_signed_session(
+    provider: FakeOpenIDProvider, rp: RelyingParty
+) -> None:
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    (entry,) = state_entries(rp, client).values()
+    assert entry["data"]["code_verifier"] and entry["data"]["nonce"]
+    assert entry["data"]["redirect_uri"] == CALLBACK_URL
+    assert f"_state_prov_{callback['state']}" in rp.session_of(client)
+
+
+def test_cache_mode_keeps_only_a_marker_in_the_session(provider: FakeOpenIDProvider) -> None:
+    rp = make_relying_party(cache=SimpleCache())
+    client = rp.app.test_client()
+    start = client.get("/login")
+    nonce = query_of(start.headers["Location"])["nonce"]
+    callback = provider.authorize(start.headers["Location"])
+
+    session, raw_cookie = rp.session_of(client), client.get_cookie("session").value
+    assert session[f"_state_prov_{callback['state']}"].keys() == {"exp", "n"}
+    dumped = json.dumps(session)
+    assert "code_verifier" not in dumped and "nonce" not in dumped and nonce not in dumped
+    assert client.get("/callback", query_string=callback).status_code == 200
+    (verifier,) = provider.code_verifiers
+    assert verifier not in raw_cookie and verifier not in dumped
+
+
+def test_cache_mode_rejects_a_callback_from_another_browser_session_and_keeps_the_victims_login(
+    provider: FakeOpenIDProvider,
+) -> None:
+    rp = make_relying_party(cache=SimpleCache())
+    victim, attacker = rp.app.test_client(), rp.app.test_client()
+    callback = rp.start_login(victim, provider)
+    assert "another browser session" in rejected_state(attacker, callback).description
+    assert victim.get("/callback", query_string=callback).status_code == 200
+    assert "already used" in rejected_state(victim, callback).description
+
+
+def test_at_most_eight_pending_flows_are_kept_in_the_session_oldest_dropped(
+    provider: FakeOpenIDProvider, rp: RelyingParty, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = ShiftedClock(monkeypatch)
+    client = rp.app.test_client()
+    callbacks = []
+    for _ in range(9):
+        callbacks.append(rp.start_login(client, provider))
+        clock.advance(1)
+    assert len(state_entries(rp, client)) == 8
+    assert "unknown" in rejected_state(client, callbacks[0]).description
+    assert client.get("/callback", query_string=callbacks[1]).status_code == 200
+    assert client.get("/callback", query_string=callbacks[8]).status_code == 200
+
+
+def test_oldest_pending_flow_is_dropped_even_within_the_same_second(
+    provider: FakeOpenIDProvider, rp: RelyingParty, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ShiftedClock(monkeypatch, frozen=True)
+    client = rp.app.test_client()
+    states = ["zz-oldest"] + [f"aa-{n}" for n in range(2, 10)]
+    for state in states:
+        assert client.get(f"/login-with-state/{state}").status_code == 302
+    kept = {key.removeprefix("_state_prov_") for key in state_entries(rp, client)}
+    assert kept == set(states[1:])
+
+
+# -- the provider refuses -------------------------------------------------------------------------
+
+
+def test_provider_error_in_the_callback_raises_its_code_and_description(
+    provider: FakeOpenIDProvider, rp: RelyingParty
+) -> None:
+    client = rp.app.test_client()
+    state = rp.start_login(client, provider)["state"]
+    denied = {"error": "access_denied", "error_description": "The user declined", "state": state}
+    with pytest.raises(ProviderError) as caught:
+        client.get("/callback", query_string=denied)
+    assert caught.value.error == "access_denied"
+    assert caught.value.description == "The user declined"
+    assert str(caught.value) == "access_denied: The user declined"
+    assert provider.token_requests == []
+
+
+def test_provider_error_in_the_callback_discards_the_flow_state(
+    provider: FakeOpenIDProvider, rp: RelyingParty
+) -> None:
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    denied = client.get("/callback-handled", query_string={"error": "access_denied", "state": callback["state"]})
+    assert denied.status_code == 400 and denied.get_json()["error"] == "access_denied"
+    assert state_entries(rp, client) == {}
+    assert "unknown" in rejected_state(client, callback).description
+
+
+TOKEN_ENDPOINT_FAILURES = [
+    pytest.param(
+        (400, "application/json", '{"error": "invalid_grant", "error_description": "The code has expired"}'),
+        ProviderError, "invalid_grant", id="400-invalid_grant",
+    ),
+    pytest.param(
+        (500, "text/html", "<html><body><h1>Internal Server Error</h1></body></html>"),
+        BadResponseError, "bad_response", id="500-html",
+    ),
+    pytest.param((200, "text/html", "<html>Welcome!</html>"), BadResponseError, "bad_response", id="200-not-json"),
+    pytest.param(
+        (200, "application/json", '{"token_type": "Bearer", "refresh_token": "rt-8f1e2d3c4b5a", "id_token": "x.y.z"}'),
+        BadResponseError, "bad_response", id="200-without-access_token",
+    ),
+]
+
+
+@pytest.mark.parametrize(("answer", "error_class", "code"), TOKEN_ENDPOINT_FAILURES)
+def test_token_endpoint_failure_raises_a_documented_error_without_secrets(
+    provider: FakeOpenIDProvider, rp: RelyingParty, answer: tuple[int, str, str], error_class: type, code: str
+) -> None:
+    provider.token_answer = answer
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    with pytest.raises(OAuthError) as caught:
+        client.get("/callback", query_string=callback)
+    assert type(caught.value) is error_class
+    assert caught.value.error == code
+    sent = form_of(provider.token_requests[-1])
+    for text in (str(caught.value), repr(caught.value)):
+        for secret in (CLIENT_SECRET, callback["code"], sent["code_verifier"], "rt-8f1e2d3c4b5a", "x.y.z"):
+            assert secret not in text
+    assert rp.tokens == []
+
+
+def test_token_endpoint_error_keeps_the_providers_description_and_status(
+    provider: FakeOpenIDProvider, rp: RelyingParty
+) -> None:
+    provider.token_answer = (400, "application/json", '{"error": "invalid_grant", "error_description": "Code reused"}')
+    client = rp.app.test_client()
+    with pytest.raises(ProviderError) as caught:
+        rp.log_in(client, provider)
+    assert (caught.value.error, caught.value.description, caught.value.status_code) == (
+        "invalid_grant", "Code reused", 400,
+    )
+
+
+def test_id_token_with_the_wrong_nonce_fails_the_login(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    provider.extra_claims = {"nonce": "replayed-nonce"}
+    with pytest.raises(InvalidIdTokenError) as caught:
+        rp.log_in(rp.app.test_client(), provider)
+    assert caught.value.check == "nonce"
+    assert rp.tokens == []
+
+
+def test_id_token_signed_with_an_algorithm_the_provider_does_not_list_fails_the_login(requests_mock: Any) -> None:
+    provider = FakeOpenIDProvider(
+        requests_mock, ec_key("ec-1"), metadata={"id_token_signing_alg_values_supported": ["RS256"]}
+    )
+    rp = make_relying_party()
+    with pytest.raises(InvalidIdTokenError) as caught:
+        rp.log_in(rp.app.test_client(), provider)
+    assert caught.value.check == "alg"
+
+
+# -- keys: rotation and forged kids ------------------------------------------------------------
+
+
+def test_unknown_kid_in_a_login_is_refetched_once_then_rate_limited(
+    provider: FakeOpenIDProvider, rp: RelyingParty, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = ShiftedClock(monkeypatch)
+    assert rp.log_in(rp.app.test_client(), provider).status_code == 200
+    assert provider.jwks_requests == 1
+
+    published = provider.signing_key
+    provider.signing_key = rsa_key("rsa-not-published")
+    clock.advance(31)
+    for expected_jwks_requests in (2, 2, 2):
+        with pytest.raises(InvalidIdTokenError) as caught:
+            rp.log_in(rp.app.test_client(), provider)
+        assert caught.value.check == "kid"
+        assert provider.jwks_requests == expected_jwks_requests
+
+    provider.published_keys = [published, provider.signing_key]  # the provider rotates its keys
+    clock.advance(31)
+    assert rp.log_in(rp.app.test_client(), provider).status_code == 200
+    assert provider.jwks_requests == 3
+    assert rp.log_in(rp.app.test_client(), provider).status_code == 200
+    assert provider.jwks_requests == 3
+
+
+def test_fetch_jwk_set_returns_the_providers_keys_and_caches_them(
+    provider: FakeOpenIDProvider, rp: RelyingParty
+) -> None:
+    document = rp.oauth.prov.fetch_jwk_set()
+    assert [key["kid"] for key in document["keys"]] == ["rsa-1"]
+    rp.oauth.prov.fetch_jwk_set()
+    assert provider.jwks_requests == 1
+    provider.published_keys = [provider.signing_key, rsa_key("rsa-2")]
+    assert [key["kid"] for key in rp.oauth.prov.fetch_jwk_set(force=True)["keys"]] == ["rsa-1", "rsa-2"]
+    assert provider.jwks_requests == 2
+
+
+def test_parse_id_token_validates_and_returns_userinfo(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    token = {"access_token": "at", "id_token": provider.sign_id_token(nonce="n-1", email="ada@example.test")}
+    with rp.app.test_request_context():
+        userinfo = rp.oauth.prov.parse_id_token(token, nonce="n-1")
+        assert isinstance(userinfo, UserInfo)
+        assert (userinfo.sub, userinfo.email) == (SUBJECT, "ada@example.test")
+        with pytest.raises(InvalidIdTokenError) as caught:
+            rp.oauth.prov.parse_id_token(token, nonce="another")
+        assert caught.value.check == "nonce"
+        with pytest.raises(InvalidTokenError):
+            rp.oauth.prov.parse_id_token({"access_token": "at"}, nonce="n-1")
+
+
+# -- userinfo -----------------------------------------------------------------------------------
+
+
+def logged_in_token(provider: FakeOpenIDProvider, rp: RelyingParty) -> dict[str, Any]:
+    assert rp.log_in(rp.app.test_client(), provider).status_code == 200
+    return rp.tokens[-1]
+
+
+def test_userinfo_with_the_id_tokens_sub_returns_the_claims(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    token = logged_in_token(provider, rp)
+    with rp.app.test_request_context():
+        info = rp.oauth.prov.userinfo(token=token)
+    assert isinstance(info, UserInfo)
+    assert (info.sub, info.email, info.name) == (SUBJECT, "ada@example.test", "Ada")
+    userinfo_request = provider.requests_to(provider.metadata["userinfo_endpoint"])[-1]
+    assert userinfo_request.headers["Authorization"] == f"Bearer {token['access_token']}"
+
+
+def test_userinfo_with_another_sub_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    token = logged_in_token(provider, rp)
+    provider.userinfo_claims = {"sub": "someone-else", "email": "mallory@example.test"}
+    with rp.app.test_request_context(), pytest.raises(InvalidTokenError, match="sub"):
+        rp.oauth.prov.userinfo(token=token)
+
+
+def test_signed_userinfo_is_verified_with_the_providers_keys(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    token = logged_in_token(provider, rp)
+    claims = {"sub": SUBJECT, "email": "signed@example.test", "iss": ISSUER, "aud": CLIENT_ID}
+    provider.userinfo_answer = ("application/jwt", provider.signing_key.sign(claims))
+    with rp.app.test_request_context():
+        assert rp.oauth.prov.userinfo(token=token).email == "signed@example.test"
+
+
+def test_signed_userinfo_with_a_forged_signature_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    token = logged_in_token(provider, rp)
+    forger = rsa_key("rsa-1", label="forger")
+    provider.userinfo_answer = ("application/jwt", forger.sign({"sub": SUBJECT, "iss": ISSUER, "aud": CLIENT_ID}))
+    with rp.app.test_request_context(), pytest.raises(InvalidIdTokenError) as caught:
+        rp.oauth.prov.userinfo(token=token)
+    assert caught.value.check == "signature"
+
+
+# -- RP-initiated logout ------------------------------------------------------------------------
+
+
+def test_logout_redirect_carries_the_logout_request(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    client = rp.app.test_client()
+    response = client.get("/logout", query_string={"id_token_hint": "the-id-token"})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.split("?")[0] == END_SESSION_ENDPOINT
+    query = query_of(location)
+    assert query["id_token_hint"] == "the-id-token"
+    assert query["post_logout_redirect_uri"] == "http://localhost/logged-out"
+    assert query["client_id"] == CLIENT_ID
+    assert entropy_bits(query["state"]) >= 128
+
+
+def test_create_logout_url_uses_the_given_state(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    with rp.app.test_request_context():
+        result = rp.oauth.prov.create_logout_url(
+            post_logout_redirect_uri="https://rp.example.test/bye", id_token_hint="hint", state="given-state"
+        )
+    assert result["state"] == "given-state"
+    assert query_of(result["url"]) == {
+        "id_token_hint": "hint", "client_id": CLIENT_ID,
+        "post_logout_redirect_uri": "https://rp.example.test/bye", "state": "given-state",
+    }
+
+
+def test_logout_response_state_is_accepted_once(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    client = rp.app.test_client()
+    state = query_of(client.get("/logout").headers["Location"])["state"]
+    back = client.get("/logged-out", query_string={"state": state})
+    assert back.status_code == 200
+    assert back.get_json()["post_logout_redirect_uri"] == "http://localhost/logged-out"
+    with pytest.raises(MismatchingStateError):
+        client.get("/logged-out", query_string={"state": state})
+
+
+def test_logout_response_with_unknown_or_foreign_state_is_rejected(
+    provider: FakeOpenIDProvider, rp: RelyingParty
+) -> None:
+    client, other = rp.app.test_client(), rp.app.test_client()
+    state = query_of(client.get("/logout").headers["Location"])["state"]
+    with pytest.raises(MismatchingStateError):
+        client.get("/logged-out", query_string={"state": "made-up"})
+    with pytest.raises(MismatchingStateError):
+        other.get("/logged-out", query_string={"state": state})
+    with pytest.raises(MismatchingStateError):
+        client.get("/logged-out")
+
+
+def test_logout_without_an_end_session_endpoint_names_the_setting(requests_mock: Any) -> None:
+    rp = make_relying_party(
+        server_metadata_url=None, issuer=ISSUER, authorization_endpoint=AUTHORIZATION_ENDPOINT,
+        token_endpoint=TOKEN_ENDPOINT, jwks_uri=JWKS_URI,
+    )
+    with rp.app.test_request_context(), pytest.raises(ConfigurationError) as caught:
+        rp.oauth.prov.create_logout_url(post_logout_redirect_uri="https://rp.example.test/bye")
+    assert isinstance(caught.value, RuntimeError)
+    assert "end-session endpoint" in str(caught.value)
+    assert "PROV_SERVER_METADATA_URL" in str(caught.value)
+    assert requests_mock.request_history == []
+
+
+def test_logout_with_discovery_lacking_an_end_session_endpoint_is_a_configuration_error(
+    requests_mock: Any,
+) -> None:
+    FakeOpenIDProvider(requests_mock, rsa_key("rsa-1"), metadata={"end_session_endpoint": None})
+    rp = make_relying_party()
+    with rp.app.test_request_context(), pytest.raises(ConfigurationError, match="end-session endpoint") as caught:
+        rp.oauth.prov.create_logout_url(post_logout_redirect_uri="https://rp.example.test/bye")
+    assert "pass end_session_endpoint= to register()" in str(caught.value)
