@@ -18,6 +18,7 @@ from werkzeug.local import LocalProxy
 
 from ..providers import PRESETS, get_preset
 from .config import ConfigurationWarning, build_config, merge_settings, read_app_config
+from .errors import ConfigurationError
 from .oauth2 import OAuth2App
 from .remote import RemoteApp
 
@@ -45,10 +46,11 @@ class AppState:
 class OAuth:
     """The registry of remote apps for a Flask application.
 
-    ``OAuth(app)``, or ``OAuth()`` then :meth:`init_app`.  ``cache`` (anything with
-    ``get``/``set``/``delete``, e.g. cachelib's ``RedisCache``) holds flow state,
-    provider metadata and refresh coordination so that several processes can share
-    logins.  ``fetch_token(name)`` and ``update_token(name, token, refresh_token=None,
+    ``OAuth(app)``, or ``OAuth()`` then :meth:`init_app`.  ``cache`` (a cachelib
+    cache such as ``RedisCache``, or Flask-Caching's) holds flow state, provider
+    metadata and refresh coordination so that several processes can share logins;
+    it needs ``get``, ``set``, ``add`` (set if absent, atomically) and ``delete``
+    (answering whether it removed the key: that makes a login state single use).  ``fetch_token(name)`` and ``update_token(name, token, refresh_token=None,
     access_token=None)`` are the registry-level token callbacks.
     """
 
@@ -79,9 +81,16 @@ class OAuth:
         """Attach the registry to ``app``; arguments override the constructor's for this app."""
         if self.app is None:
             self.app = app
+        cache = cache if cache is not None else self.cache
+        if cache is not None:
+            missing = [m for m in ("get", "set", "add", "delete") if not callable(getattr(cache, m, None))]
+            if missing:
+                raise ConfigurationError(
+                    f"the OAuth cache lacks {', '.join(missing)}(): use a cachelib cache (e.g. RedisCache)"
+                )
         app.extensions[EXTENSION_KEY] = AppState(
             self,
-            cache=cache if cache is not None else self.cache,
+            cache=cache,
             fetch_token=fetch_token or self.fetch_token,
             update_token=update_token or self.update_token,
         )

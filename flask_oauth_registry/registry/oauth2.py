@@ -339,7 +339,7 @@ class OAuth2App(RemoteApp):
             data = self._userinfo_loader(self, **kwargs)
         else:
             endpoint = self._endpoint(None, "userinfo_endpoint", "server_metadata_url", "userinfo endpoint")
-            data = self._read_userinfo(self.get(endpoint, **kwargs))
+            data = self._read_userinfo(self.get(endpoint, stream=True, **kwargs))
         if self.config.userinfo_compliance_fix is not None:
             data = self.config.userinfo_compliance_fix(self, data)
         known = (token or {}).get("userinfo") if isinstance(token, Mapping) else None
@@ -354,12 +354,13 @@ class OAuth2App(RemoteApp):
         return has_app_context()
 
     def _read_userinfo(self, response: Any) -> dict[str, Any]:
+        body = read_capped(response)
         if response.status_code != 200:
             raise ProviderError("userinfo_failed", f"the userinfo endpoint answered HTTP {response.status_code}",
                                 status_code=response.status_code)
         if response.headers.get("Content-Type", "").split(";")[0].strip() == "application/jwt":
-            return self._verify_signed_userinfo(response.text.strip())
-        return parse_json_object(response.content, "userinfo response")
+            return self._verify_signed_userinfo(body.decode("utf-8", "replace").strip())
+        return parse_json_object(body, "userinfo response")
 
     def _verify_signed_userinfo(self, value: str) -> dict[str, Any]:
         """OIDC Core 5.3.2: a signed userinfo answer must verify with the provider's keys."""
