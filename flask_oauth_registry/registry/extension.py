@@ -50,7 +50,8 @@ class OAuth:
     cache such as ``RedisCache``, or Flask-Caching's) holds flow state, provider
     metadata and refresh coordination so that several processes can share logins;
     it needs ``get``, ``set``, ``add`` (set if absent, atomically) and ``delete``
-    (answering whether it removed the key: that makes a login state single use).  ``fetch_token(name)`` and ``update_token(name, token, refresh_token=None,
+    (answering whether it removed the key: that makes a login state single use).
+    ``fetch_token(name)`` and ``update_token(name, token, refresh_token=None,
     access_token=None)`` are the registry-level token callbacks.
     """
 
