@@ -83,11 +83,15 @@ class IdTokenVerifier:
         max_age: int | None = None,
         claims_options: Mapping[str, Mapping[str, Any]] | None = None,
         now: float | None = None,
+        refetch_keys: Callable[[], Iterable[PyJWK]] | None = None,
     ) -> dict[str, Any]:
         """Verify signature and claims; return the claims.
 
         ``nonce``, ``access_token`` (for ``at_hash``) and ``max_age`` are what the
         client sent or received; ``now`` (epoch seconds) stands in for the clock.
+        ``refetch_keys`` is asked for fresh keys (it rate-limits itself) when a
+        token without ``kid`` verifies with none of the known ones: the provider
+        may have rotated its only key.
         """
         if not isinstance(id_token, str) or id_token.count(".") != 2:
             raise InvalidIdTokenError("format", "not a signed JWT")
@@ -98,7 +102,16 @@ class IdTokenVerifier:
         alg = header.get("alg")
         if not isinstance(alg, str) or alg == "none" or alg not in self.algorithms:
             raise InvalidIdTokenError("alg", f"algorithm {alg!r} is not accepted (expected one of {self.algorithms})")
-        claims = self._decode(id_token, alg, header.get("kid"), keys)
+        kid = header.get("kid")
+        try:
+            claims = self._decode(id_token, alg, kid, keys)
+        except InvalidIdTokenError as exc:
+            if exc.check != "signature" or kid is not None or refetch_keys is None or alg in _HMAC_ALGS:
+                raise
+            fresh = list(refetch_keys())
+            if not fresh:
+                raise
+            claims = self._decode(id_token, alg, None, lambda _kid, _alg: fresh)
         self._check_claims(claims, alg, nonce, access_token, max_age, now)
         if claims_options:
             self._check_options(claims, claims_options)

@@ -316,7 +316,7 @@ class OAuth2App(RemoteApp):
     ) -> UserInfo:
         claims = self._verifier(leeway).verify(
             token["id_token"], self._keyset.lookup, nonce=nonce, access_token=token.get("access_token"),
-            max_age=max_age, claims_options=claims_options,
+            max_age=max_age, claims_options=claims_options, refetch_keys=self._keyset.refetch_for_unverified,
         )
         return UserInfo(claims)
 

@@ -258,6 +258,21 @@ class KeySet:
             return [k for k in self._keys or [] if k.key_id == kid]
 
 
+    def refetch_for_unverified(self) -> list[PyJWK]:
+        """Fresh keys for a kid-less token that no known key verifies; ``[]`` when rate-limited.
+
+        Shares the unknown-kid budget: at most one refetch per ``refetch_interval``.
+        """
+        if self._static is not None:
+            return []
+        with self._lock:
+            if time.monotonic() - self._last_fetch < self.refetch_interval:
+                return []
+            before = self._document
+            self._load(prefer_shared=False)
+            return list(self._keys or []) if self._document != before else []
+
+
 def build_logout_url(end_session_endpoint: str, params: Mapping[str, Any]) -> str:
     """RP-Initiated Logout 1.0: the end-session URL with the non-empty parameters."""
     query = urlencode([(k, v) for k, v in params.items() if v not in (None, "")])

@@ -369,3 +369,30 @@ def test_logout_url_carries_the_non_empty_parameters() -> None:
 
 def test_logout_url_keeps_the_endpoints_own_query() -> None:
     assert build_logout_url(ISSUER + "/logout?tenant=a", {"state": "s"}) == ISSUER + "/logout?tenant=a&state=s"
+
+
+def test_kid_less_token_from_a_rotated_key_is_verified_after_one_rate_limited_refetch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flask_oauth_registry.registry.idtoken import IdTokenVerifier
+    from tests.registry.oidc_fixtures import CLIENT_ID, id_token_claims
+
+    clock = ShiftedClock(monkeypatch)
+    old, new = rsa_key(None, label="old-only-key"), rsa_key(None, label="new-only-key")
+    fetch = Counting(jwks(old))
+    keyset = KeySet(fetch)
+    verifier = IdTokenVerifier(client_id=CLIENT_ID, issuer=ISSUER)
+    verify = lambda token: verifier.verify(  # noqa: E731
+        token, keyset.lookup, refetch_keys=keyset.refetch_for_unverified
+    )
+    assert verify(old.sign(id_token_claims()))["sub"]
+    fetch.document = jwks(new)  # the provider rotated its only key; tokens carry no kid
+    clock.advance(31)
+    assert verify(new.sign(id_token_claims()))["sub"]
+    assert fetch.calls == 2
+    forged = rsa_key(None, label="attacker-key")
+    for _ in range(5):
+        with pytest.raises(InvalidIdTokenError) as caught:
+            verify(forged.sign(id_token_claims()))
+        assert caught.value.check == "signature"
+    assert fetch.calls == 2  # within the interval forged kid-less tokens cause no fetch
