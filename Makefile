@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint venv clean docs tools
+.PHONY: test lint venv clean docs tools demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ venv: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The dev provider on 127.0.0.1:5556 and the quickstart on http://127.0.0.1:5000/ until Ctrl-C.
+# Other ports: make demo DEMO_PORT=5001 DEVPROVIDER_PORT=5557
+demo: $(STAMP)
+	$(BIN)/python -m examples.demo
 
 docs: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html

@@ -1,0 +1,1 @@
+"""Runnable example apps for flask-oauth-registry; each folder has a README."""
