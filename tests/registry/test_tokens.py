@@ -300,3 +300,9 @@ def test_two_processes_sharing_a_cache_refresh_once(updates) -> None:
         assert len([r for r in m.request_history if r.url == TOKEN_URL]) == 1
     assert first["access_token"] == second["access_token"] == "new-at-1"
     assert len(updates) == 1
+
+
+def test_signals_module_is_the_documented_home_of_token_update() -> None:
+    from flask_oauth_registry.signals import token_update as from_module
+
+    assert from_module is token_update
