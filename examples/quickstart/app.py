@@ -72,9 +72,14 @@ def make_cache(config: dict[str, Any]) -> BaseCache:
     if config.get("REDIS_URL"):
         import redis
         from cachelib import RedisCache
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        # Short socket timeouts: a request fails fast instead of hanging when Redis is unreachable.
-        client = redis.Redis.from_url(config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2)
+        # Short socket timeouts and one retry: a request fails fast instead of hanging
+        # (redis-py's default retries multiply the timeout) when Redis is unreachable.
+        client = redis.Redis.from_url(
+            config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2, retry=Retry(NoBackoff(), 1)
+        )
         return RedisCache(host=client, key_prefix="quickstart:", default_timeout=TOKEN_TTL)
     return FileSystemCache(config["TOKEN_CACHE_DIR"], threshold=10_000, default_timeout=TOKEN_TTL)
 

@@ -119,7 +119,7 @@ def check_callback(
         # RFC 9207 section 2.4: defends against mix-up attacks between providers.
         if iss is None:
             raise InvalidCallbackError(description="the provider promises an iss parameter and the callback has none")
-        if not hmac.compare_digest(str(iss), issuer):
+        if not hmac.compare_digest(str(iss).encode(), issuer.encode()):
             raise InvalidCallbackError(description="the callback's iss is not this provider's issuer (mix-up defence)")
     code = params.get("code")
     if not code:

@@ -84,12 +84,20 @@ class FlowStateStore:
 
         The description says which check failed: no state, unknown to this
         browser session, expired, already used, or started in another browser.
+        When the cache fails, :class:`StorageError` is raised and the flow is kept.
         """
         if not state:
             raise MismatchingStateError("CSRF warning: the callback has no state")
         entry = self.session.pop(self.prefix + state, None)
         if self.cache is not None:
-            return self._pop_from_cache(state, entry)
+            try:
+                return self._pop_from_cache(state, entry)
+            except StorageError:
+                # The cache failed, not the user: keep the marker so the same callback can be
+                # retried once the cache is back.  Single use still holds: delete() decides.
+                if entry is not None:
+                    self.session[self.prefix + state] = entry
+                raise
         if not isinstance(entry, dict) or not isinstance(entry.get("data"), dict):
             raise MismatchingStateError(
                 "CSRF warning: this state is unknown to this browser session (already used, "

@@ -167,12 +167,12 @@ class IdTokenVerifier:
             raise InvalidIdTokenError("azp", "the authorized party is not this client")
         if nonce is not None:
             token_nonce = claims.get("nonce")
-            if not isinstance(token_nonce, str) or not hmac.compare_digest(token_nonce, nonce):
+            if not isinstance(token_nonce, str) or not hmac.compare_digest(token_nonce.encode(), nonce.encode()):
                 raise InvalidIdTokenError("nonce", "the nonce does not match the one sent")
         at_hash = claims.get("at_hash")
         if (
             at_hash is not None and access_token
-            and not hmac.compare_digest(str(at_hash), left_half_hash(access_token, alg))
+            and not hmac.compare_digest(str(at_hash).encode(), left_half_hash(access_token, alg).encode())
         ):
             raise InvalidIdTokenError("at_hash", "the access token does not match at_hash")
         if max_age is not None:

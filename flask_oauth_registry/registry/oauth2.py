@@ -50,7 +50,8 @@ class OAuth2App(RemoteApp):
     def __init__(self, config: ClientConfig, state: AppState, flask_app: Flask, userinfo_loader: Any = None) -> None:
         super().__init__(config, state, flask_app)
         self._userinfo_loader = userinfo_loader
-        self._static_metadata = dict(config.metadata)
+        # A setting given as None means "not set": it must not hide a discovered value.
+        self._static_metadata = {k: v for k, v in config.metadata.items() if v is not None}
         self._metadata_source = (
             ServerMetadata(config.server_metadata_url, self._fetch_json, cache=state.cache)
             if config.server_metadata_url
@@ -64,7 +65,7 @@ class OAuth2App(RemoteApp):
             cache_key=config.server_metadata_url or config.metadata.get("jwks_uri") or f"app:{config.name}",
             static=self._static_metadata.get("jwks"),
         )
-        self._single_flight = SingleFlight(config.name, cache=state.cache)
+        self._single_flight = SingleFlight(config.name, cache=state.cache, lock_ttl=_lock_ttl(config.timeout))
 
     # -- provider metadata ---------------------------------------------------------
     def _fetch_json(self, url: str) -> dict[str, Any]:
@@ -418,3 +419,9 @@ class OAuth2App(RemoteApp):
     def validate_logout_response(self) -> dict[str, Any]:
         """Check the ``state`` the provider sent back after logout; return the saved data."""
         return self._flow_store("logout").pop(request.args.get("state"))
+
+
+def _lock_ttl(timeout: Any) -> float:
+    """How long a cross-process refresh lock may be held: a whole token request, with margin."""
+    total = sum(t for t in timeout if t) if isinstance(timeout, tuple) else float(timeout or 0) * 2
+    return max(40.0, total + 5.0)

@@ -1,9 +1,10 @@
 """Token data: normalising token responses, deciding expiry, and single-flight refresh.
 
 ``SingleFlight`` makes concurrent callers that hold the same expired token share one
-refresh: threads of a process wait on a lock, and, when a shared cache is given,
-processes coordinate through a lock key and a short-lived result key in it.  The
-one caller that really refreshed is told so, and only it notifies ``update_token``.
+refresh: threads of a process wait for the one in flight and share its outcome (the
+new token or the error), and, when a shared cache is given, processes coordinate
+through a lock key and a short-lived result key in it.  The one caller that really
+refreshed is told so, and only it notifies ``update_token``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from typing import Any
 
 from cachelib import SimpleCache
@@ -25,20 +27,20 @@ logger = logging.getLogger("flask_oauth_registry")
 def normalize_token(token: Mapping[str, Any], now: float | None = None) -> dict[str, Any]:
     """A copy of a token response with ``expires_at`` (epoch seconds) filled in.
 
-    ``expires_in`` may come as a number or a numeric string; an unusable value is
-    a broken provider answer.
+    ``expires_in`` may come as a number or a numeric string; an unusable value
+    (not a finite number) is a broken provider answer.
     """
     result = dict(token)
     if result.get("expires_at") is None and result.get("expires_in") not in (None, ""):
         try:
             expires_in = int(float(result["expires_in"]))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity, 1e999
             raise BadResponseError(description="the token's expires_in is not a number") from None
         result["expires_at"] = int((now if now is not None else time.time()) + expires_in)
     elif result.get("expires_at") is not None:
         try:
             result["expires_at"] = int(float(result["expires_at"]))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity, 1e999
             raise BadResponseError(description="the token's expires_at is not a number") from None
     return result
 
@@ -79,30 +81,46 @@ class SingleFlight:
         self.lock_ttl = lock_ttl
         self.poll_interval = poll_interval
         self._recent = SimpleCache(threshold=1000, default_timeout=recent_ttl)
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
-
-    def _lock_for(self, key: str) -> threading.Lock:
-        with self._locks_guard:
-            lock = self._locks.get(key)
-            if lock is None:
-                if len(self._locks) > 1000:
-                    self._locks = {k: v for k, v in self._locks.items() if v.locked()}
-                lock = self._locks[key] = threading.Lock()
-            return lock
+        self._flights: dict[str, Future[tuple[dict[str, Any], bool]]] = {}
+        self._flights_guard = threading.Lock()
 
     def run(self, old_token: Mapping[str, Any], refresh: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
-        """Return ``(new_token, performed)``; ``performed`` is True for the one real refresh."""
+        """Return ``(new_token, performed)``; ``performed`` is True for the one real refresh.
+
+        Callers that arrive while a refresh of the same token is in flight get its
+        outcome, the new token or the same exception: a failing or stalled token
+        endpoint costs them one wait, not one timeout each in turn.
+        """
         key = token_fingerprint(old_token)
-        with self._lock_for(key):
-            done = self._recent.get(key)
-            if done is not None:
-                return dict(done), False
-            if self.cache is None:
-                new = refresh()
-                self._recent.set(key, new)
-                return new, True
-            return self._run_shared(key, refresh)
+        with self._flights_guard:
+            flight = self._flights.get(key)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[key] = Future()
+        if not leader:
+            new, _ = flight.result()
+            return dict(new), False
+        try:
+            outcome = self._refresh_once(key, refresh)
+        except BaseException as exc:
+            flight.set_exception(exc)
+            raise
+        else:
+            flight.set_result(outcome)
+            return outcome
+        finally:
+            with self._flights_guard:
+                del self._flights[key]
+
+    def _refresh_once(self, key: str, refresh: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
+        done = self._recent.get(key)
+        if done is not None:
+            return dict(done), False
+        if self.cache is None:
+            new = refresh()
+            self._recent.set(key, new)
+            return new, True
+        return self._run_shared(key, refresh)
 
     def _shared_key(self, key: str, part: str) -> str:
         return f"flask-oauth-registry:refresh:{self.namespace}:{key}:{part}"
@@ -113,13 +131,21 @@ class SingleFlight:
         try:
             while True:
                 done = self.cache.get(result_key)
+                # The lock's value is when it was taken: a holder that died after an add()
+                # whose expiry was never set (cachelib sends SETNX then EXPIRE) is detected.
+                if done is None and self.cache.add(lock_key, time.time(), timeout=int(self.lock_ttl) + 1):
+                    # Read again under the lock: the previous holder may have published
+                    # its result and released the lock between our read and our add.
+                    done = self.cache.get(result_key)
+                    if done is None:
+                        break
+                    self._release(lock_key)
                 if done is not None:
                     self._recent.set(key, done)
                     return dict(done), False
-                if self.cache.add(lock_key, 1, timeout=int(self.lock_ttl) + 1):
-                    break
                 if time.monotonic() > deadline:
                     raise StorageError(description="timed out waiting for another process's token refresh")
+                self._clear_if_stale(lock_key)
                 time.sleep(self.poll_interval)
         except StorageError:
             raise
@@ -136,7 +162,15 @@ class SingleFlight:
                 logger.warning("could not share a refreshed token of %r through the cache", self.namespace)
             return new, True
         finally:
-            try:
-                self.cache.delete(lock_key)
-            except Exception:  # the lock expires by itself; the refresh result stands
-                pass
+            self._release(lock_key)
+
+    def _clear_if_stale(self, lock_key: str) -> None:
+        taken_at = self.cache.get(lock_key)
+        if isinstance(taken_at, int | float) and time.time() - taken_at > self.lock_ttl + 1:
+            self._release(lock_key)
+
+    def _release(self, lock_key: str) -> None:
+        try:
+            self.cache.delete(lock_key)
+        except Exception:  # the lock expires by itself; the refresh result stands
+            pass

@@ -306,3 +306,31 @@ def test_signals_module_is_the_documented_home_of_token_update() -> None:
     from flask_oauth_registry.signals import token_update as from_module
 
     assert from_module is token_update
+
+
+def test_a_refresh_lock_left_by_a_dead_process_is_cleared_and_the_refresh_proceeds() -> None:
+    from flask_oauth_registry.registry.tokens import SingleFlight, token_fingerprint
+
+    cache = SimpleCache()
+    flight = SingleFlight("prov", cache=cache, lock_ttl=1.0, poll_interval=0.01)
+    old = expired_token()
+    lock_key = f"flask-oauth-registry:refresh:prov:{token_fingerprint(old)}:lock"
+    cache.set(lock_key, time.time() - 60, timeout=0)  # never expires: SETNX landed, EXPIRE did not
+    new, performed = flight.run(old, lambda: fresh_response())
+    assert performed and new["access_token"] == "new-at-1"
+    assert cache.get(lock_key) is None
+
+
+def test_a_live_refresh_lock_is_waited_for_not_stolen() -> None:
+    from flask_oauth_registry import StorageError
+    from flask_oauth_registry.registry.tokens import SingleFlight, token_fingerprint
+
+    cache = SimpleCache()
+    flight = SingleFlight("prov", cache=cache, lock_ttl=0.3, poll_interval=0.01)
+    old = expired_token()
+    lock_key = f"flask-oauth-registry:refresh:prov:{token_fingerprint(old)}:lock"
+    cache.set(lock_key, time.time(), timeout=0)  # another process is refreshing right now
+    calls: list[int] = []
+    with pytest.raises(StorageError, match="timed out waiting"):
+        flight.run(old, lambda: calls.append(1) or fresh_response())
+    assert calls == []
