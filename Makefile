@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: test lint venv clean docs tools demo
+.PHONY: test lint venv clean docs tools demo bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,14 @@ lint: $(STAMP)
 # Other ports: make demo DEMO_PORT=5001 DEVPROVIDER_PORT=5557
 demo: $(STAMP)
 	$(BIN)/python -m examples.demo
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+# Speed and memory side by side with Authlib and the bare-requests floor (see benchmarks/README.md).
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks
 
 docs: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html

@@ -12,6 +12,7 @@ import os
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .errors import ConfigurationError
@@ -121,7 +122,11 @@ Callback = Callable[..., Any]
 
 @dataclass
 class ClientConfig:
-    """Validated settings of one remote app for one Flask app."""
+    """Validated settings of one remote app for one Flask app.
+
+    Derived settings are computed once (``cached_property``): a config is not
+    changed after :func:`build_config` has validated it.
+    """
 
     name: str
     client_id: str | None = None
@@ -148,14 +153,14 @@ class ClientConfig:
     provider: str | None = None
 
     # -- derived from client_kwargs -------------------------------------------------
-    @property
+    @cached_property
     def scope(self) -> str | None:
         scope = self.client_kwargs.get("scope")
         if isinstance(scope, list | tuple | set):
             return " ".join(scope)
         return scope
 
-    @property
+    @cached_property
     def is_oidc(self) -> bool:
         return "openid" in (self.scope or "").split()
 
@@ -163,36 +168,36 @@ class ClientConfig:
     def is_oauth1(self) -> bool:
         return bool(self.request_token_url)
 
-    @property
+    @cached_property
     def token_endpoint_auth_method(self) -> str:
         method = self.client_kwargs.get("token_endpoint_auth_method")
         if method:
             return method
         return "client_secret_basic" if self.client_secret else "none"
 
-    @property
+    @cached_property
     def code_challenge_method(self) -> str | None:
         return self.client_kwargs.get("code_challenge_method", "S256")
 
-    @property
+    @cached_property
     def token_placement(self) -> str:
         return self.client_kwargs.get("token_placement", "header")
 
-    @property
+    @cached_property
     def leeway(self) -> int:
         return int(self.client_kwargs.get("leeway", DEFAULT_LEEWAY))
 
-    @property
+    @cached_property
     def timeout(self) -> float | tuple[float, float]:
         kw = self.client_kwargs
         value = kw.get("timeout", kw.get("default_timeout", DEFAULT_TIMEOUT))
         return tuple(value) if isinstance(value, list) else value
 
-    @property
+    @cached_property
     def redirect_uri(self) -> str | None:
         return self.client_kwargs.get("redirect_uri")
 
-    @property
+    @cached_property
     def requests_settings(self) -> dict[str, Any]:
         """``verify``, ``cert`` and ``proxies``, passed to every HTTP call of this app."""
         return {k: self.client_kwargs[k] for k in ("verify", "cert", "proxies") if k in self.client_kwargs}

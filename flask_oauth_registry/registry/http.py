@@ -3,18 +3,28 @@
 One :class:`requests.Session` per remote app carries every call to that provider,
 so TCP and TLS connections are reused across requests and threads.  Cookies set by
 a provider are never stored: a session is shared by all users of the app, and one
-user's cookies must not reach another user's request.
+user's cookies must not reach another user's request.  For the same reason
+``~/.netrc`` is never consulted: its password would replace the token we send.
+The environment (proxy variables, ``REQUESTS_CA_BUNDLE``) is read once per
+origin, not on every call.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections.abc import Callable
 from http.cookiejar import CookiePolicy, DefaultCookiePolicy
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.auth import HTTPBasicAuth
+from requests.models import PreparedRequest
+from requests.sessions import merge_setting
+from requests.utils import get_auth_from_url, get_environ_proxies
 
 from .._version import __version__
 from .errors import BadResponseError, ConnectionFailedError, RequestTimeoutError, TransportError
@@ -35,13 +45,96 @@ class _RefuseAllCookies(DefaultCookiePolicy):
         return False
 
 
+def _credentials_in_url_only(request: PreparedRequest) -> PreparedRequest:
+    """The session's default auth: what requests does without one, minus ``~/.netrc``.
+
+    Credentials written in the URL still become HTTP Basic, as in plain requests.
+    """
+    if request.url and "@" in urlsplit(request.url).netloc:
+        username, password = get_auth_from_url(request.url)
+        if username or password:
+            return HTTPBasicAuth(username, password)(request)
+    return request
+
+
+class ProviderSession(requests.Session):
+    """A :class:`requests.Session` for one provider: environment read once per origin, no ``~/.netrc``.
+
+    requests scans every environment variable twice per request to find proxy
+    settings (``getproxies_environment``); on a loopback call with a typical
+    environment that was a third of the client's time.  The answer only depends on
+    the URL's scheme and host, so it is kept per origin.  What requests honours is
+    unchanged (``*_proxy``/``no_proxy``, ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``,
+    per-call and session settings winning as before), except that a variable changed
+    after an origin's first call is not seen by this session.
+
+    requests also reads ``~/.netrc`` on every call without ``auth=`` and, when it has
+    an entry for the host, replaces our ``Authorization`` header (the bearer token or
+    client credentials) with that password.  A session-level auth that stands in for
+    "none" turns that off, and redirects never add it back.  A per-call ``auth=``
+    (OAuth 1 signing) still wins.
+    """
+
+    #: Origins remembered per session; a provider has a handful, so this is never reached in practice.
+    MAX_ORIGINS = 128
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[tuple[str, str, str | None], tuple[dict[str, str], str | None]] = {}
+        self._environment_lock = threading.Lock()
+        self.auth = _credentials_in_url_only
+
+    def _environment_for(self, url: str, no_proxy: str | None) -> tuple[dict[str, str], str | None]:
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc, no_proxy)
+        found = self._environment.get(key)
+        if found is None:
+            ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
+            found = (get_environ_proxies(url, no_proxy=no_proxy), ca_bundle)
+            with self._environment_lock:
+                if len(self._environment) >= self.MAX_ORIGINS:
+                    self._environment.clear()
+                self._environment[key] = found
+        return found
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> dict[str, Any]:
+        """:meth:`requests.Session.merge_environment_settings`, with the environment part cached."""
+        if not self.trust_env:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        no_proxy = proxies.get("no_proxy") if proxies is not None else None
+        env_proxies, ca_bundle = self._environment_for(url, no_proxy)
+        if proxies is not None:
+            for key, value in env_proxies.items():
+                proxies.setdefault(key, value)
+        if (verify is True or verify is None) and ca_bundle:
+            verify = ca_bundle
+        return {
+            "proxies": merge_setting(proxies, self.proxies),
+            "stream": merge_setting(stream, self.stream),
+            "verify": merge_setting(verify, self.verify),
+            "cert": merge_setting(cert, self.cert),
+        }
+
+    def rebuild_auth(self, prepared_request: PreparedRequest, response: requests.Response) -> None:
+        """On a redirect to another host drop ``Authorization``, as requests does; never add ``~/.netrc``'s."""
+        headers = prepared_request.headers
+        original = response.request
+        if (
+            "Authorization" in headers and original is not None and original.url and prepared_request.url
+            and self.should_strip_auth(original.url, prepared_request.url)
+        ):
+            del headers["Authorization"]
+
+
 def build_session(
     user_agent: str | None = None,
     compliance_fix: Callable[[requests.Session], Any] | None = None,
     pool_maxsize: int = 32,
 ) -> requests.Session:
     """A keep-alive session with a pool big enough for a threaded server's workers."""
-    session = requests.Session()
+    session: requests.Session = ProviderSession()
     policy: CookiePolicy = _RefuseAllCookies()
     session.cookies.set_policy(policy)
     session.headers["User-Agent"] = user_agent or DEFAULT_USER_AGENT

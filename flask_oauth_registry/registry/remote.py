@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 import requests
 from flask import Flask, g, has_app_context, redirect
+from flask import session as flask_session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .config import ClientConfig
@@ -95,10 +96,8 @@ class RemoteApp:
 
     # -- flow state --------------------------------------------------------------
     def _flow_store(self, kind: str = "state") -> FlowStateStore:
-        from flask import session
-
         ttl = int(self._flask_app.config.get("OAUTH_STATE_TTL", DEFAULT_TTL))
-        return FlowStateStore(self.name, session, self._state.cache, ttl=ttl, kind=kind)
+        return FlowStateStore(self.name, flask_session, self._state.cache, ttl=ttl, kind=kind)
 
     # -- tokens ------------------------------------------------------------------
     @property

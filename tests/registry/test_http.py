@@ -152,3 +152,24 @@ def test_user_agent_names_the_library(app: Flask, server: ProviderServer) -> Non
     client = make_client(app, server)
     client.get("x", token={"access_token": "at"})
     assert server.seen_headers[-1]["User-Agent"].startswith("flask-oauth-registry/")
+
+
+def test_netrc_entry_for_the_provider_never_replaces_the_bearer_token(
+    app: Flask, server: ProviderServer, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password from-netrc\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    client = make_client(app, server)
+    client.get("x", token={"access_token": "at"})
+    assert server.seen_headers[-1]["Authorization"] == "Bearer at"
+
+
+def test_proxy_environment_is_honoured(app: Flask, server: ProviderServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", server.url.rstrip("/"))  # our server acts as the proxy
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    client = OAuth(app).register("proxied", api_base_url="http://provider.invalid/")
+    answer = client.get("x", token={"access_token": "at"}).json()
+    assert answer == {"path": "http://provider.invalid/x"}  # the absolute-form request of a proxy
