@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from http.cookiejar import CookiePolicy, DefaultCookiePolicy
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ from requests.auth import HTTPBasicAuth
 from requests.models import PreparedRequest
 from requests.sessions import merge_setting
 from requests.utils import get_auth_from_url, get_environ_proxies
+from urllib3 import exceptions as urllib3_exceptions
 
 from .._version import __version__
 from .errors import BadResponseError, ConnectionFailedError, RequestTimeoutError, TransportError
@@ -163,30 +165,56 @@ def send(session: requests.Session, method: str, url: str, **kwargs: Any) -> req
         raise TransportError(description=f"{method} to the provider failed: {type(exc).__name__}") from exc
 
 
-def read_capped(response: requests.Response, limit: int = MAX_PROTOCOL_BODY) -> bytes:
+def read_deadline(timeout: Any) -> float | None:
+    """Seconds a whole protocol answer may take to arrive: the read part of ``timeout``."""
+    if isinstance(timeout, tuple | list):
+        timeout = timeout[1] if len(timeout) > 1 else None
+    return float(timeout) if isinstance(timeout, int | float) and timeout > 0 else None
+
+
+def _body_chunks(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives: with urllib3 2's ``read1``, whatever one socket read gives."""
+    read1 = getattr(response.raw, "read1", None)
+    if read1 is None:  # urllib3 1.x: chunks of up to 64 KiB
+        yield from response.iter_content(65536)
+        return
+    while True:
+        chunk = read1(65536, decode_content=True)
+        if not chunk:
+            return
+        yield chunk
+
+
+def read_capped(response: requests.Response, limit: int = MAX_PROTOCOL_BODY, timeout: Any = None) -> bytes:
     """The body of a ``stream=True`` response, refusing one larger than ``limit``.
 
     A protocol message is small; a provider (or something in between) that sends
     megabytes is broken or hostile, and we stop reading instead of buffering it.
+    ``timeout`` (the call's timeout) bounds the whole body, not each socket read, so
+    a provider dripping bytes cannot hold a worker for longer than the read timeout.
     """
     try:
         declared = int(response.headers.get("Content-Length", "0") or 0)
     except ValueError:
         declared = 0
+    budget = read_deadline(timeout)
+    deadline = None if budget is None else time.monotonic() + budget
     try:
         if declared > limit:
             raise BadResponseError(description=f"the provider's answer is larger than {limit} bytes")
         chunks = []
         size = 0
-        for chunk in response.iter_content(65536):
+        for chunk in _body_chunks(response):
             size += len(chunk)
             if size > limit:
                 raise BadResponseError(description=f"the provider's answer is larger than {limit} bytes")
             chunks.append(chunk)
+            if deadline is not None and time.monotonic() > deadline:
+                raise RequestTimeoutError(description=f"the provider's answer took longer than {budget:g} s to arrive")
         body = b"".join(chunks)
-    except requests.Timeout as exc:
+    except (requests.Timeout, urllib3_exceptions.ReadTimeoutError) as exc:
         raise RequestTimeoutError(description="reading the provider's answer timed out") from exc
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3_exceptions.HTTPError, OSError) as exc:
         raise BadResponseError(description="the provider's answer was cut off") from exc
     finally:
         response.close()

@@ -202,7 +202,7 @@ class OAuth1App(RemoteApp):
         kwargs = self._protocol_kwargs(dict(params))
         kwargs.update(auth=auth, stream=True)
         response = send(self.session, "POST", url, **kwargs)
-        body = read_capped(response)
+        body = read_capped(response, timeout=kwargs["timeout"])
         return parse_credentials_response(response.status_code, body, what)
 
     # -- temporary credentials and the redirect ------------------------------------------

@@ -69,8 +69,9 @@ class OAuth2App(RemoteApp):
 
     # -- provider metadata ---------------------------------------------------------
     def _fetch_json(self, url: str) -> dict[str, Any]:
-        response = send(self.session, "GET", url, **self._protocol_kwargs({"stream": True}))
-        body = read_capped(response)
+        kwargs = self._protocol_kwargs({"stream": True})
+        response = send(self.session, "GET", url, **kwargs)
+        body = read_capped(response, timeout=kwargs["timeout"])
         if response.status_code != 200:
             raise BadResponseError(description=f"{url} answered HTTP {response.status_code}")
         return parse_json_object(body, f"document at {url}")
@@ -200,11 +201,9 @@ class OAuth2App(RemoteApp):
         headers.update(authenticate(self.config, self.config.token_endpoint_auth_method, endpoint, body))
         payload = {k: v for k, v in body.items() if v is not None}
         location = {"params": payload} if method == "GET" else {"data": payload}
-        response = send(
-            self.session, method, endpoint, headers=headers, stream=True,
-            **location, **self._protocol_kwargs(request_kwargs),
-        )
-        raw = read_capped(response)
+        request_kwargs = self._protocol_kwargs(request_kwargs)
+        response = send(self.session, method, endpoint, headers=headers, stream=True, **location, **request_kwargs)
+        raw = read_capped(response, timeout=request_kwargs["timeout"])
         return authorization.parse_token_response(response.status_code, response.headers.get("Content-Type", ""), raw)
 
     # -- API calls and renewal ----------------------------------------------------------
@@ -275,10 +274,9 @@ class OAuth2App(RemoteApp):
         if token_type_hint:
             body["token_type_hint"] = token_type_hint
         headers = authenticate(self.config, self.config.token_endpoint_auth_method, endpoint, body)
-        response = send(
-            self.session, "POST", endpoint, data=body, headers=headers, stream=True, **self._protocol_kwargs({})
-        )
-        raw = read_capped(response)
+        kwargs = self._protocol_kwargs({})
+        response = send(self.session, "POST", endpoint, data=body, headers=headers, stream=True, **kwargs)
+        raw = read_capped(response, timeout=kwargs["timeout"])
         if response.status_code != 200:
             try:
                 data = parse_json_object(raw, "revocation response")
@@ -340,7 +338,8 @@ class OAuth2App(RemoteApp):
             data = self._userinfo_loader(self, **kwargs)
         else:
             endpoint = self._endpoint(None, "userinfo_endpoint", "server_metadata_url", "userinfo endpoint")
-            data = self._read_userinfo(self.get(endpoint, stream=True, **kwargs))
+            response = self.get(endpoint, stream=True, **kwargs)
+            data = self._read_userinfo(response, kwargs.get("timeout", self._timeout))
         if self.config.userinfo_compliance_fix is not None:
             data = self.config.userinfo_compliance_fix(self, data)
         known = (token or {}).get("userinfo") if isinstance(token, Mapping) else None
@@ -354,8 +353,8 @@ class OAuth2App(RemoteApp):
 
         return has_app_context()
 
-    def _read_userinfo(self, response: Any) -> dict[str, Any]:
-        body = read_capped(response)
+    def _read_userinfo(self, response: Any, timeout: Any) -> dict[str, Any]:
+        body = read_capped(response, timeout=timeout)
         if response.status_code != 200:
             raise ProviderError("userinfo_failed", f"the userinfo endpoint answered HTTP {response.status_code}",
                                 status_code=response.status_code)

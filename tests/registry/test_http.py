@@ -173,3 +173,36 @@ def test_proxy_environment_is_honoured(app: Flask, server: ProviderServer, monke
     client = OAuth(app).register("proxied", api_base_url="http://provider.invalid/")
     answer = client.get("x", token={"access_token": "at"}).json()
     assert answer == {"path": "http://provider.invalid/x"}  # the absolute-form request of a proxy
+
+
+def test_a_provider_dripping_its_answer_is_cut_off_at_the_read_timeout(app: Flask) -> None:
+    """Each byte arrives within the read timeout, but the whole answer must too."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def drip() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+            for _ in range(40):
+                if stop.wait(0.1):
+                    break
+                conn.sendall(b" ")
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    client = OAuth(app).register("drip", client_id="c", client_secret="s",
+                                 access_token_url=f"http://127.0.0.1:{port}/token", client_kwargs={"timeout": (1, 0.5)})
+    started = time.monotonic()
+    try:
+        with pytest.raises(RequestTimeoutError, match="longer than 0.5 s"):
+            client.fetch_access_token()
+        assert time.monotonic() - started < 1.5
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
