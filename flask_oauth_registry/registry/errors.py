@@ -58,16 +58,20 @@ class MissingTokenError(OAuthError):
     error = "missing_token"
 
 
-class TokenExpiredError(OAuthError):
-    """The token has expired and cannot be refreshed (no refresh token)."""
-
-    error = "token_expired"
-
-
 class InvalidTokenError(OAuthError):
     """A token (usually an ID token) failed validation."""
 
     error = "token_invalid"
+
+
+class TokenExpiredError(InvalidTokenError):
+    """The token has expired and cannot be refreshed (no refresh token).
+
+    A subclass of :class:`InvalidTokenError`, which is what Authlib raises in this
+    case, so handlers written against Authlib still catch it.
+    """
+
+    error = "token_expired"
 
 
 class InvalidIdTokenError(InvalidTokenError):

@@ -334,3 +334,13 @@ def test_a_live_refresh_lock_is_waited_for_not_stolen() -> None:
     with pytest.raises(StorageError, match="timed out waiting"):
         flight.run(old, lambda: calls.append(1) or fresh_response())
     assert calls == []
+
+
+def test_token_expired_error_is_caught_by_authlib_style_invalid_token_handlers(app: Flask, prov) -> None:
+    from flask_oauth_registry import InvalidTokenError
+
+    token = expired_token()
+    del token["refresh_token"]
+    with app.test_request_context("/"), pytest.raises(InvalidTokenError) as caught:
+        prov.get("u", token=token)
+    assert caught.value.error == "token_expired"
