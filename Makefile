@@ -19,6 +19,7 @@ venv: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy flask_oauth_registry
 
 # The dev provider on 127.0.0.1:5556 and the quickstart on http://127.0.0.1:5000/ until Ctrl-C.
 # Other ports: make demo DEMO_PORT=5001 DEVPROVIDER_PORT=5557

@@ -77,12 +77,8 @@ class SigningKey:
 
     def verify(self, token: str, *, verify_exp: bool = True, **options: Any) -> dict[str, Any]:
         """Decode a JWT this key signed; audience is not checked (callers check it)."""
-        return jwt.decode(
-            token,
-            self.private_key.public_key(),
-            algorithms=[ALGORITHM],
-            options={"verify_aud": False, "verify_exp": verify_exp, **options},
-        )
+        checks: Any = {"verify_aud": False, "verify_exp": verify_exp, **options}
+        return jwt.decode(token, self.private_key.public_key(), algorithms=[ALGORITHM], options=checks)
 
 
 def token_hash(value: str) -> str:

@@ -101,7 +101,7 @@ class ProviderSession(requests.Session):
 
     def merge_environment_settings(
         self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
-    ) -> dict[str, Any]:
+    ) -> Any:
         """:meth:`requests.Session.merge_environment_settings`, with the environment part cached."""
         if not self.trust_env:
             return super().merge_environment_settings(url, proxies, stream, verify, cert)

@@ -13,7 +13,7 @@ import hmac
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 import jwt
 from jwt import PyJWK
@@ -212,7 +212,7 @@ class IdTokenVerifier:
                 raise InvalidIdTokenError(name, f"the {name} claim failed validation")
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
