@@ -18,7 +18,7 @@ from typing import Any, TypeGuard
 import jwt
 from jwt import PyJWK
 
-from .errors import InvalidIdTokenError
+from .errors import BadResponseError, InvalidIdTokenError
 
 KeyLookup = Callable[[str | None, str], Iterable[PyJWK]]
 
@@ -210,6 +210,37 @@ class IdTokenVerifier:
             validate = rule.get("validate")
             if callable(validate) and not validate(claims, value):
                 raise InvalidIdTokenError(name, f"the {name} claim failed validation")
+
+
+def verify_signed_userinfo(
+    value: str, keys: KeyLookup, *, algorithms: list[str], client_id: str | None, issuer: str | None
+) -> dict[str, Any]:
+    """OIDC Core 5.3.2: a signed userinfo answer must verify with the provider's keys.
+
+    ``iss`` and ``aud`` are checked when present; MAC algorithms and ``none`` are refused.
+    """
+    try:
+        header = jwt.get_unverified_header(value)
+        unverified = jwt.decode(value, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        raise BadResponseError(description="the signed userinfo answer cannot be decoded") from None
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg == "none" or alg not in algorithms or alg in _HMAC_ALGS:
+        raise InvalidIdTokenError("alg", f"userinfo algorithm {alg!r} is not accepted")
+    kid = header.get("kid")
+    candidates = [k.key for k in keys(kid if isinstance(kid, str) else None, alg) if key_matches_alg(k, alg)]
+    options: Any = {"require": ["sub"], "verify_aud": "aud" in unverified}
+    for key in candidates:
+        try:
+            return jwt.decode(
+                value, key=key, algorithms=[alg], audience=client_id if "aud" in unverified else None,
+                issuer=issuer if "iss" in unverified else None, options=options,
+            )
+        except jwt.InvalidSignatureError:
+            continue
+        except jwt.PyJWTError:
+            raise InvalidIdTokenError("format", "the signed userinfo answer failed validation") from None
+    raise InvalidIdTokenError("signature", "the signed userinfo answer does not verify")
 
 
 def _is_number(value: Any) -> TypeGuard[float]:

@@ -385,3 +385,22 @@ def make_relying_party(
         return jsonify(oauth.prov.validate_logout_response())
 
     return RelyingParty(app, oauth, tokens)
+
+
+# -- small readers used by the login tests ------------------------------------------------------
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def entropy_bits(value: str) -> int:
+    return 8 * len(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+
+
+def form_of(request: Any) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(request.text).items()}
+
+
+def state_entries(rp: RelyingParty, client: Any) -> dict[str, Any]:
+    return {k: v for k, v in rp.session_of(client).items() if k.startswith("_state_prov_")}

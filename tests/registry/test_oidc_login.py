@@ -1,7 +1,8 @@
 """A whole OpenID Connect login through Flask's test client, against an in-test provider.
 
 Covers the path a login takes (redirect, callback, state, token exchange, ID token),
-every way it is refused, userinfo, key rotation, discovery caching and RP-initiated logout.
+every way it is refused, and discovery caching.  Keys, userinfo and logout after a
+login are in ``test_oidc_after_login.py``.
 """
 
 from __future__ import annotations
@@ -10,17 +11,14 @@ import base64
 import hashlib
 import json
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from cachelib import SimpleCache
 
 from flask_oauth_registry import (
     BadResponseError,
-    ConfigurationError,
     InvalidCallbackError,
     InvalidIdTokenError,
-    InvalidTokenError,
     MismatchingStateError,
     OAuthError,
     ProviderError,
@@ -30,47 +28,22 @@ from tests.registry.oidc_fixtures import (
     AUTHORIZATION_ENDPOINT,
     CLIENT_ID,
     CLIENT_SECRET,
-    END_SESSION_ENDPOINT,
     ISSUER,
-    JWKS_URI,
     SUBJECT,
-    TOKEN_ENDPOINT,
     FakeOpenIDProvider,
     RelyingParty,
     ShiftedClock,
     b64url,
     ec_key,
+    entropy_bits,
+    form_of,
     make_relying_party,
+    query_of,
     rsa_key,
+    state_entries,
 )
 
 CALLBACK_URL = "http://localhost/callback"
-
-
-def query_of(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
-def entropy_bits(value: str) -> int:
-    return 8 * len(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
-
-
-def form_of(request: Any) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(request.text).items()}
-
-
-def state_entries(rp: RelyingParty, client: Any) -> dict[str, Any]:
-    return {k: v for k, v in rp.session_of(client).items() if k.startswith("_state_prov_")}
-
-
-@pytest.fixture
-def provider(requests_mock: Any) -> FakeOpenIDProvider:
-    return FakeOpenIDProvider(requests_mock, rsa_key("rsa-1"))
-
-
-@pytest.fixture
-def rp() -> RelyingParty:
-    return make_relying_party()
 
 
 # -- the successful login --------------------------------------------------------------------------
@@ -424,171 +397,3 @@ def test_id_token_signed_with_an_algorithm_the_provider_does_not_list_fails_the_
     with pytest.raises(InvalidIdTokenError) as caught:
         rp.log_in(rp.app.test_client(), provider)
     assert caught.value.check == "alg"
-
-
-# -- keys: rotation and forged kids ------------------------------------------------------------
-
-
-def test_unknown_kid_in_a_login_is_refetched_once_then_rate_limited(
-    provider: FakeOpenIDProvider, rp: RelyingParty, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    clock = ShiftedClock(monkeypatch)
-    assert rp.log_in(rp.app.test_client(), provider).status_code == 200
-    assert provider.jwks_requests == 1
-
-    published = provider.signing_key
-    provider.signing_key = rsa_key("rsa-not-published")
-    clock.advance(31)
-    for expected_jwks_requests in (2, 2, 2):
-        with pytest.raises(InvalidIdTokenError) as caught:
-            rp.log_in(rp.app.test_client(), provider)
-        assert caught.value.check == "kid"
-        assert provider.jwks_requests == expected_jwks_requests
-
-    provider.published_keys = [published, provider.signing_key]  # the provider rotates its keys
-    clock.advance(31)
-    assert rp.log_in(rp.app.test_client(), provider).status_code == 200
-    assert provider.jwks_requests == 3
-    assert rp.log_in(rp.app.test_client(), provider).status_code == 200
-    assert provider.jwks_requests == 3
-
-
-def test_fetch_jwk_set_returns_the_providers_keys_and_caches_them(
-    provider: FakeOpenIDProvider, rp: RelyingParty
-) -> None:
-    document = rp.oauth.prov.fetch_jwk_set()
-    assert [key["kid"] for key in document["keys"]] == ["rsa-1"]
-    rp.oauth.prov.fetch_jwk_set()
-    assert provider.jwks_requests == 1
-    provider.published_keys = [provider.signing_key, rsa_key("rsa-2")]
-    assert [key["kid"] for key in rp.oauth.prov.fetch_jwk_set(force=True)["keys"]] == ["rsa-1", "rsa-2"]
-    assert provider.jwks_requests == 2
-
-
-def test_parse_id_token_validates_and_returns_userinfo(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    token = {"access_token": "at", "id_token": provider.sign_id_token(nonce="n-1", email="ada@example.test")}
-    with rp.app.test_request_context():
-        userinfo = rp.oauth.prov.parse_id_token(token, nonce="n-1")
-        assert isinstance(userinfo, UserInfo)
-        assert (userinfo.sub, userinfo.email) == (SUBJECT, "ada@example.test")
-        with pytest.raises(InvalidIdTokenError) as caught:
-            rp.oauth.prov.parse_id_token(token, nonce="another")
-        assert caught.value.check == "nonce"
-        with pytest.raises(InvalidTokenError):
-            rp.oauth.prov.parse_id_token({"access_token": "at"}, nonce="n-1")
-
-
-# -- userinfo -----------------------------------------------------------------------------------
-
-
-def logged_in_token(provider: FakeOpenIDProvider, rp: RelyingParty) -> dict[str, Any]:
-    assert rp.log_in(rp.app.test_client(), provider).status_code == 200
-    return rp.tokens[-1]
-
-
-def test_userinfo_with_the_id_tokens_sub_returns_the_claims(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    token = logged_in_token(provider, rp)
-    with rp.app.test_request_context():
-        info = rp.oauth.prov.userinfo(token=token)
-    assert isinstance(info, UserInfo)
-    assert (info.sub, info.email, info.name) == (SUBJECT, "ada@example.test", "Ada")
-    userinfo_request = provider.requests_to(provider.metadata["userinfo_endpoint"])[-1]
-    assert userinfo_request.headers["Authorization"] == f"Bearer {token['access_token']}"
-
-
-def test_userinfo_with_another_sub_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    token = logged_in_token(provider, rp)
-    provider.userinfo_claims = {"sub": "someone-else", "email": "mallory@example.test"}
-    with rp.app.test_request_context(), pytest.raises(InvalidTokenError, match="sub"):
-        rp.oauth.prov.userinfo(token=token)
-
-
-def test_signed_userinfo_is_verified_with_the_providers_keys(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    token = logged_in_token(provider, rp)
-    claims = {"sub": SUBJECT, "email": "signed@example.test", "iss": ISSUER, "aud": CLIENT_ID}
-    provider.userinfo_answer = ("application/jwt", provider.signing_key.sign(claims))
-    with rp.app.test_request_context():
-        assert rp.oauth.prov.userinfo(token=token).email == "signed@example.test"
-
-
-def test_signed_userinfo_with_a_forged_signature_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    token = logged_in_token(provider, rp)
-    forger = rsa_key("rsa-1", label="forger")
-    provider.userinfo_answer = ("application/jwt", forger.sign({"sub": SUBJECT, "iss": ISSUER, "aud": CLIENT_ID}))
-    with rp.app.test_request_context(), pytest.raises(InvalidIdTokenError) as caught:
-        rp.oauth.prov.userinfo(token=token)
-    assert caught.value.check == "signature"
-
-
-# -- RP-initiated logout ------------------------------------------------------------------------
-
-
-def test_logout_redirect_carries_the_logout_request(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    client = rp.app.test_client()
-    response = client.get("/logout", query_string={"id_token_hint": "the-id-token"})
-    assert response.status_code == 302
-    location = response.headers["Location"]
-    assert location.split("?")[0] == END_SESSION_ENDPOINT
-    query = query_of(location)
-    assert query["id_token_hint"] == "the-id-token"
-    assert query["post_logout_redirect_uri"] == "http://localhost/logged-out"
-    assert query["client_id"] == CLIENT_ID
-    assert entropy_bits(query["state"]) >= 128
-
-
-def test_create_logout_url_uses_the_given_state(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    with rp.app.test_request_context():
-        result = rp.oauth.prov.create_logout_url(
-            post_logout_redirect_uri="https://rp.example.test/bye", id_token_hint="hint", state="given-state"
-        )
-    assert result["state"] == "given-state"
-    assert query_of(result["url"]) == {
-        "id_token_hint": "hint", "client_id": CLIENT_ID,
-        "post_logout_redirect_uri": "https://rp.example.test/bye", "state": "given-state",
-    }
-
-
-def test_logout_response_state_is_accepted_once(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    client = rp.app.test_client()
-    state = query_of(client.get("/logout").headers["Location"])["state"]
-    back = client.get("/logged-out", query_string={"state": state})
-    assert back.status_code == 200
-    assert back.get_json()["post_logout_redirect_uri"] == "http://localhost/logged-out"
-    with pytest.raises(MismatchingStateError):
-        client.get("/logged-out", query_string={"state": state})
-
-
-def test_logout_response_with_unknown_or_foreign_state_is_rejected(
-    provider: FakeOpenIDProvider, rp: RelyingParty
-) -> None:
-    client, other = rp.app.test_client(), rp.app.test_client()
-    state = query_of(client.get("/logout").headers["Location"])["state"]
-    with pytest.raises(MismatchingStateError):
-        client.get("/logged-out", query_string={"state": "made-up"})
-    with pytest.raises(MismatchingStateError):
-        other.get("/logged-out", query_string={"state": state})
-    with pytest.raises(MismatchingStateError):
-        client.get("/logged-out")
-
-
-def test_logout_without_an_end_session_endpoint_names_the_setting(requests_mock: Any) -> None:
-    rp = make_relying_party(
-        server_metadata_url=None, issuer=ISSUER, authorization_endpoint=AUTHORIZATION_ENDPOINT,
-        token_endpoint=TOKEN_ENDPOINT, jwks_uri=JWKS_URI,
-    )
-    with rp.app.test_request_context(), pytest.raises(ConfigurationError) as caught:
-        rp.oauth.prov.create_logout_url(post_logout_redirect_uri="https://rp.example.test/bye")
-    assert isinstance(caught.value, RuntimeError)
-    assert "end-session endpoint" in str(caught.value)
-    assert "PROV_SERVER_METADATA_URL" in str(caught.value)
-    assert requests_mock.request_history == []
-
-
-def test_logout_with_discovery_lacking_an_end_session_endpoint_is_a_configuration_error(
-    requests_mock: Any,
-) -> None:
-    FakeOpenIDProvider(requests_mock, rsa_key("rsa-1"), metadata={"end_session_endpoint": None})
-    rp = make_relying_party()
-    with rp.app.test_request_context(), pytest.raises(ConfigurationError, match="end-session endpoint") as caught:
-        rp.oauth.prov.create_logout_url(post_logout_redirect_uri="https://rp.example.test/bye")
-    assert "pass end_session_endpoint= to register()" in str(caught.value)
