@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system tools some tests need when they are missing: redis-server
-# (scale-out tests) and Chromium with its driver (the real-browser test).
+# (scale-out tests), Chromium with its driver (the real-browser test) and Node.js
+# with npm (the interoperability test against an OpenID Certified provider).
 # Runs as part of `make test`; on a machine without apt-get or root it only
 # reports what is missing (those tests then skip locally, and fail under CI=true).
 set -euo pipefail
@@ -9,6 +10,8 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
