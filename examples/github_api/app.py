@@ -7,14 +7,14 @@ OAuth 2 endpoints stand in for GitHub (see README.md).
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, redirect, render_template_string, session, url_for
+from flask import Blueprint, Flask, current_app, redirect, session, url_for
 from werkzeug.wrappers import Response
 
-from flask_oauth_registry import OAuth, OAuthError
+from examples.pages import api_page, install_error_page, page
+from flask_oauth_registry import OAuth
 
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 DEFAULTS: dict[str, Any] = {
@@ -39,6 +39,8 @@ def update_token(name: str, token: dict[str, Any], refresh_token: str | None = N
 oauth = OAuth(fetch_token=fetch_token, update_token=update_token)
 oauth.register("github")  # the preset: endpoints, scopes, client_secret_post; app.config may override it
 bp = Blueprint("github_api", __name__)
+TITLE = "GitHub API example"
+install_error_page(bp, TITLE)
 
 
 def create_app(**overrides: Any) -> Flask:
@@ -69,7 +71,7 @@ def create_app(**overrides: Any) -> Flask:
 
 @bp.get("/")
 def home() -> str:
-    return page(HOME, token=session.get("token"))
+    return page(TITLE, HOME, token=session.get("token"))
 
 
 @bp.get("/login")
@@ -89,11 +91,7 @@ def api() -> Response | str:
         return redirect(url_for(".login"))
     path = current_app.config["PROFILE_PATH"]
     response = oauth.github.get(path)  # relative to the API base URL, with the user's token
-    try:
-        body = json.dumps(response.json(), indent=2, sort_keys=True)
-    except ValueError:
-        body = response.text
-    return page(API, url=response.url, status=response.status_code, body=body)
+    return api_page(TITLE, response)
 
 
 @bp.get("/logout")
@@ -102,21 +100,6 @@ def logout() -> Response:
     return redirect(url_for(".home"))
 
 
-@bp.app_errorhandler(OAuthError)
-def oauth_error(error: OAuthError) -> tuple[str, int]:
-    return page(ERROR, error=error), 400
-
-
-def page(template: str, **context: Any) -> str:
-    return render_template_string(LAYOUT + template, **context)
-
-
-LAYOUT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GitHub API example</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}
-pre{background:#f3f4f6;padding:1rem;overflow:auto} .error{color:#991b1b}</style></head><body>"""
 HOME = """{% if token %}<h1>Signed in</h1><p>Granted scope: <code>{{ token.scope }}</code></p>
 <p><a href="/api">Call the API</a> &middot; <a href="/logout">Log out</a></p>
 {% else %}<h1>GitHub API example</h1><p><a href="/login">Log in</a></p>{% endif %}"""
-API = """<h1>API call</h1><p>GET {{ url }} answered HTTP {{ status }}.</p><pre>{{ body }}</pre><a href="/">Back</a>"""
-ERROR = """<h1>Sign-in problem</h1><p class="error"><strong>{{ error.error }}</strong>
-{%- if error.description %}: {{ error.description }}{% endif %}</p><a href="/">Home</a>"""

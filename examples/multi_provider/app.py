@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, redirect, render_template_string, session, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, session, url_for
 from werkzeug.wrappers import Response
 
-from flask_oauth_registry import OAuth, OAuthError, RemoteApp
+from examples.pages import install_error_page, page
+from flask_oauth_registry import OAuth, RemoteApp
 
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 DEFAULTS: dict[str, Any] = {
@@ -25,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "GITHUB_CLIENT_SECRET": None,
 }
 bp = Blueprint("multi_provider", __name__)
+TITLE = "Multi-provider example"
+install_error_page(bp, TITLE)
 
 
 def create_app(**overrides: Any) -> Flask:
@@ -85,7 +88,7 @@ def remote_app(name: str) -> RemoteApp:
 def home() -> str:
     labels = current_app.extensions["multi_provider"]["labels"]
     user = session.get("user")
-    return page(HOME, labels=labels, user=user, provider=labels.get(session.get("provider", "")),
+    return page(TITLE, HOME, labels=labels, user=user, provider=labels.get(session.get("provider", "")),
                 claims=sorted((user or {}).items()))
 
 
@@ -109,22 +112,8 @@ def logout() -> Response:
     return redirect(url_for(".home"))
 
 
-@bp.app_errorhandler(OAuthError)
-def oauth_error(error: OAuthError) -> tuple[str, int]:
-    return page(ERROR, error=error), 400
-
-
-def page(template: str, **context: Any) -> str:
-    return render_template_string(LAYOUT + template, **context)
-
-
-LAYOUT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Multi-provider example</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}
-td{padding:.25rem .75rem .25rem 0} .error{color:#991b1b}</style></head><body>"""
 HOME = """{% if user %}<h1>Signed in with {{ provider }}</h1>
 <table>{% for key, value in claims %}<tr><td><b>{{ key }}</b></td><td>{{ value }}</td></tr>{% endfor %}</table>
 <p><a href="/logout">Log out</a></p>
 {% else %}<h1>Sign in</h1><ul>{% for name, label in labels.items() %}
 <li><a href="/login/{{ name }}">{{ label }}</a></li>{% endfor %}</ul>{% endif %}"""
-ERROR = """<h1>Sign-in problem</h1><p class="error"><strong>{{ error.error }}</strong>
-{%- if error.description %}: {{ error.description }}{% endif %}</p><a href="/">Home</a>"""

@@ -7,14 +7,14 @@ the development provider's ``/oauth1/`` endpoints stand in for it (see README.md
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, redirect, render_template_string, session, url_for
+from flask import Blueprint, Flask, current_app, redirect, session, url_for
 from werkzeug.wrappers import Response
 
-from flask_oauth_registry import OAuth, OAuthError
+from examples.pages import api_page, install_error_page, page
+from flask_oauth_registry import OAuth
 
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 DEFAULTS: dict[str, Any] = {
@@ -34,6 +34,8 @@ def fetch_token(name: str) -> dict[str, Any] | None:
 oauth = OAuth(fetch_token=fetch_token)
 oauth.register("twitter")  # the preset: OAuth 1.0a endpoints and API base; app.config may override them
 bp = Blueprint("oauth1_example", __name__)
+TITLE = "OAuth 1.0a example"
+install_error_page(bp, TITLE)
 
 
 def create_app(**overrides: Any) -> Flask:
@@ -64,7 +66,7 @@ def create_app(**overrides: Any) -> Flask:
 
 @bp.get("/")
 def home() -> str:
-    return page(HOME, token=session.get("token"))
+    return page(TITLE, HOME, token=session.get("token"))
 
 
 @bp.get("/login")
@@ -85,11 +87,7 @@ def api() -> Response | str:
     if not session.get("token"):
         return redirect(url_for(".login"))
     response = oauth.twitter.get(current_app.config["PROFILE_PATH"])  # signed with the token credentials
-    try:
-        body = json.dumps(response.json(), indent=2, sort_keys=True)
-    except ValueError:
-        body = response.text
-    return page(API, url=response.url, status=response.status_code, body=body)
+    return api_page(TITLE, response)
 
 
 @bp.get("/logout")
@@ -98,21 +96,6 @@ def logout() -> Response:
     return redirect(url_for(".home"))
 
 
-@bp.app_errorhandler(OAuthError)
-def oauth_error(error: OAuthError) -> tuple[str, int]:
-    return page(ERROR, error=error), 400
-
-
-def page(template: str, **context: Any) -> str:
-    return render_template_string(LAYOUT + template, **context)
-
-
-LAYOUT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>OAuth 1.0a example</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}
-pre{background:#f3f4f6;padding:1rem;overflow:auto} .error{color:#991b1b}</style></head><body>"""
 HOME = """{% if token %}<h1>Signed in{% if token.screen_name %} as @{{ token.screen_name }}{% endif %}</h1>
 <p><a href="/api">Call the API</a> &middot; <a href="/logout">Log out</a></p>
 {% else %}<h1>OAuth 1.0a example</h1><p><a href="/login">Log in</a></p>{% endif %}"""
-API = """<h1>API call</h1><p>GET {{ url }} answered HTTP {{ status }}.</p><pre>{{ body }}</pre><a href="/">Back</a>"""
-ERROR = """<h1>Sign-in problem</h1><p class="error"><strong>{{ error.error }}</strong>
-{%- if error.description %}: {{ error.description }}{% endif %}</p><a href="/">Home</a>"""

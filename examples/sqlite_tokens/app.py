@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, redirect, render_template_string, session, url_for
+from flask import Blueprint, Flask, current_app, redirect, session, url_for
 from werkzeug.wrappers import Response
 
-from flask_oauth_registry import OAuth, OAuthError
+from examples.pages import api_page, install_error_page, page
+from flask_oauth_registry import OAuth
 
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 DEFAULTS: dict[str, Any] = {
@@ -87,6 +88,8 @@ def stored_row(user_sub: str | None, name: str = "oidc") -> sqlite3.Row | None:
 oauth = OAuth(fetch_token=fetch_token, update_token=update_token)
 oauth.register("oidc")  # OIDC_SERVER_METADATA_URL, OIDC_CLIENT_ID, ... come from each app's config
 bp = Blueprint("sqlite_tokens", __name__)
+TITLE = "SQLite tokens example"
+install_error_page(bp, TITLE)
 
 
 def create_app(**overrides: Any) -> Flask:
@@ -116,7 +119,7 @@ def api_url() -> str:
 def home() -> str:
     row = stored_row(session.get("user_sub"))
     token = json.loads(row["token"]) if row else None
-    return page(HOME, row=row, name=session.get("name"), expires_at=(token or {}).get("expires_at"),
+    return page(TITLE, HOME, row=row, name=session.get("name"), expires_at=(token or {}).get("expires_at"),
                 updated=time.strftime("%H:%M:%S UTC", time.gmtime(row["updated_at"])) if row else None)
 
 
@@ -139,7 +142,7 @@ def api() -> Response | str:
     if not stored_row(session.get("user_sub")):
         return redirect(url_for(".login"))
     response = oauth.oidc.get(api_url())  # fetch_token reads the row; an expired token is refreshed first
-    return page(API, status=response.status_code, body=response.text)
+    return api_page(TITLE, response)
 
 
 @bp.get("/refresh")
@@ -164,19 +167,6 @@ def logout() -> Response:
     return redirect(url_for(".home"))
 
 
-@bp.app_errorhandler(OAuthError)
-def oauth_error(error: OAuthError) -> tuple[str, int]:
-    return page(ERROR, error=error), 400
-
-
-def page(template: str, **context: Any) -> str:
-    return render_template_string(LAYOUT + template, **context)
-
-
-LAYOUT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SQLite tokens example</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}
-pre{background:#f3f4f6;padding:1rem;overflow:auto} td{padding:.25rem .75rem .25rem 0} .error{color:#991b1b}</style>
-</head><body>"""
 HOME = """{% if row %}<h1>Signed in as {{ name }}</h1>
 <p>The token row in SQLite:</p><table>
 <tr><td><b>expires_at</b></td><td>{{ expires_at }}</td></tr>
@@ -185,6 +175,3 @@ HOME = """{% if row %}<h1>Signed in as {{ name }}</h1>
 <p><a href="/api">Call the API</a> &middot; <a href="/refresh">Expire and refresh</a> &middot;
 <a href="/logout">Log out</a></p>
 {% else %}<h1>SQLite tokens example</h1><p><a href="/login">Log in</a></p>{% endif %}"""
-API = """<h1>API call</h1><p>HTTP {{ status }}</p><pre>{{ body }}</pre><a href="/">Back</a>"""
-ERROR = """<h1>Sign-in problem</h1><p class="error"><strong>{{ error.error }}</strong>
-{%- if error.description %}: {{ error.description }}{% endif %}</p><a href="/">Home</a>"""

@@ -12,7 +12,7 @@ import os
 import secrets
 import time
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 import jwt
 
@@ -116,8 +116,6 @@ class _AuthView:
 
 def _custom(custom: Any, config: ClientConfig, token_endpoint: str, body: dict[str, Any]) -> dict[str, str]:
     """Run an Authlib-style custom method ``(auth, method, uri, headers, body)``."""
-    from urllib.parse import parse_qsl, urlencode
-
     _uri, headers, new_body = custom(_AuthView(config, custom.name), "POST", token_endpoint, {}, urlencode(body))
     body.clear()
     body.update(parse_qsl(new_body or "", keep_blank_values=True))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, request
+from flask import Flask, has_app_context, request
 from oauthlib.oauth2.rfc6749.tokens import prepare_bearer_headers
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -331,7 +331,7 @@ class OAuth2App(RemoteApp):
         When the token carries ID-token claims, the answer's ``sub`` must match
         (OIDC Core 5.3.2).
         """
-        token = kwargs.get("token") or (self.token if self._in_request() else None)
+        token = kwargs.get("token") or (self.token if has_app_context() else None)
         if self._userinfo_loader is not None:
             data = self._userinfo_loader(self, **kwargs)
         else:
@@ -344,12 +344,6 @@ class OAuth2App(RemoteApp):
         if known and known.get("sub") is not None and str(data.get("sub")) != str(known["sub"]):
             raise InvalidTokenError(description="the userinfo sub does not match the ID token's sub")
         return UserInfo(data)
-
-    @staticmethod
-    def _in_request() -> bool:
-        from flask import has_app_context
-
-        return has_app_context()
 
     def _read_userinfo(self, response: Any, timeout: Any) -> dict[str, Any]:
         body = read_capped(response, timeout=timeout)
@@ -374,7 +368,7 @@ class OAuth2App(RemoteApp):
     ) -> dict[str, Any]:
         """The end-session URL (RP-Initiated Logout 1.0); saves ``state`` when redirecting back."""
         endpoint = self._endpoint(None, "end_session_endpoint", "server_metadata_url", "end-session endpoint")
-        if id_token_hint is None and self._in_request():
+        if id_token_hint is None and has_app_context():
             current = self.token
             id_token_hint = current.get("id_token") if current else None
         if post_logout_redirect_uri:
