@@ -4,16 +4,19 @@
 
 ``--check`` signs in once over HTTP (consent as alice), calls the API, refreshes
 the token and logs out, then exits 0 when every step worked and 1 otherwise.
+A port already in use ends it at once with exit status 2 and the command to run instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import logging
 import os
 import re
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -28,6 +31,9 @@ if not __package__:  # run as a file (python examples/demo.py): make "examples" 
 
 from examples.quickstart import create_app  # noqa: E402
 from flask_oauth_registry.devprovider import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, serve  # noqa: E402
+
+#: The dev provider listens on loopback only (see ``serve``).
+PROVIDER_HOST = "127.0.0.1"
 
 
 class CheckFailed(Exception):
@@ -48,10 +54,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    busy = ports_in_use(args.host, args.port, args.provider_port)
+    if busy:
+        print(busy, file=sys.stderr)
+        return 2
     if args.check:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
     try:
-        provider = serve(port=args.provider_port)
+        provider = serve(host=PROVIDER_HOST, port=args.provider_port)
     except OSError as exc:
         print(f"cannot start the dev provider on port {args.provider_port}: {exc}", file=sys.stderr)
         return 2
@@ -80,6 +90,47 @@ def main(argv: list[str] | None = None) -> int:
         server.serve_forever()  # returns on Ctrl-C (werkzeug catches KeyboardInterrupt) and closes the socket
         print("\nstopped")
     return 0
+
+
+def ports_in_use(host: str, port: int, provider_port: int) -> str | None:
+    """One line naming the taken ports and the ``make demo`` command with free ones, or None when both are free.
+
+    Checked before anything starts: werkzeug would otherwise print its own
+    message and exit, which does not say how to choose other ports.
+    """
+    app_taken = not port_is_free(host, port)
+    provider_taken = not port_is_free(PROVIDER_HOST, provider_port)
+    if not (app_taken or provider_taken):
+        return None
+    new_port = next_free_port(host, port, avoid={provider_port}) if app_taken else port
+    new_provider_port = provider_port
+    if provider_taken:
+        new_provider_port = next_free_port(PROVIDER_HOST, provider_port, avoid={new_port})
+    taken = [p for p, is_taken in ((port, app_taken), (provider_port, provider_taken)) if is_taken]
+    what = f"port {taken[0]} is" if len(taken) == 1 else f"ports {taken[0]} and {taken[1]} are"
+    return f"{what} in use: run `make demo DEMO_PORT={new_port} DEVPROVIDER_PORT={new_provider_port}`"
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could listen on ``host:port`` now (same socket options as werkzeug's); port 0 always is."""
+    if port == 0:
+        return True
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno != errno.EADDRINUSE  # other errors are the server's to report
+    return True
+
+
+def next_free_port(host: str, port: int, avoid: set[int]) -> int:
+    """The first port above ``port`` that is free on ``host`` and not in ``avoid``."""
+    candidate = port + 1
+    while candidate < 65535 and (candidate in avoid or not port_is_free(host, candidate)):
+        candidate += 1
+    return candidate
 
 
 def stop_on_sigterm(signum: int, frame: object) -> None:

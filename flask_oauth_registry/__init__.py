@@ -30,6 +30,8 @@ from .registry.errors import (
     StorageError,
     TokenExpiredError,
     TransportError,
+    UnknownSigningKeyError,
+    UnsafeRequestUrlError,
     UnsupportedTokenTypeError,
 )
 from .registry.extension import OAuth
@@ -74,6 +76,8 @@ __all__ = [
     "StorageError",
     "TokenExpiredError",
     "TransportError",
+    "UnknownSigningKeyError",
+    "UnsafeRequestUrlError",
     "UnsupportedTokenTypeError",
     "UserInfo",
     "__version__",

@@ -17,6 +17,40 @@ def _python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
 
 
+def _readme_app():
+    google, github = _python_blocks()[:2]
+    namespace: dict = {"__name__": "readme_quickstart"}
+    exec(compile(google + github, str(README), "exec"), namespace)  # noqa: S102 - our own README
+    app = namespace["app"]
+    app.config["SERVER_NAME"] = "localhost"
+    return app
+
+
+def test_readme_quick_start_answers_a_denied_consent_with_a_4xx_page_not_a_500() -> None:
+    app = _readme_app()
+    with rm.Mocker() as m:
+        _google_provider(m, app.config["GOOGLE_CLIENT_ID"])
+        client = app.test_client()
+        state = parse_qs(urlsplit(client.get("/login").location).query)["state"][0]
+        resp = client.get(f"/auth?error=access_denied&error_description=The+user+said+no&state={state}")
+        assert 400 <= resp.status_code < 500
+        assert "Sign-in failed (access_denied)" in resp.text
+        assert not any(r.url.startswith("https://oauth2.googleapis.com/token") for r in m.request_history)
+        with client.session_transaction() as session:
+            assert "user" not in session
+
+
+def test_readme_quick_start_escapes_what_the_provider_sends_back() -> None:
+    app = _readme_app()
+    with rm.Mocker() as m:
+        _google_provider(m, app.config["GOOGLE_CLIENT_ID"])
+        client = app.test_client()
+        state = parse_qs(urlsplit(client.get("/login").location).query)["state"][0]
+        resp = client.get(f"/auth?error=%3Cscript%3Ex%3C/script%3E&state={state}")
+        assert 400 <= resp.status_code < 500
+        assert "<script>" not in resp.text
+
+
 def test_readme_quick_start_google_and_github_work_as_written() -> None:
     google, github = _python_blocks()[:2]
     namespace: dict = {"__name__": "readme_quickstart"}

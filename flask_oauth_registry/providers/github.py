@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from ..registry.errors import ProviderError
+from ..registry.errors import BadResponseError, ProviderError
 from .base import ProviderPreset
 
 
@@ -12,12 +13,19 @@ def _json(response: Any, what: str) -> Any:
     if response.status_code != 200:
         raise ProviderError("userinfo_failed", f"GitHub answered HTTP {response.status_code} for {what}",
                             status_code=response.status_code)
-    return response.json()
+    try:
+        return json.loads(response.content)
+    except RecursionError as exc:
+        raise BadResponseError(description=f"GitHub's {what} answer is JSON nested too deeply") from exc
+    except (ValueError, TypeError) as exc:
+        raise BadResponseError(description=f"GitHub's {what} answer is not JSON") from exc
 
 
 def load_userinfo(app: Any, **kwargs: Any) -> dict[str, Any]:
     """GitHub's ``/user`` (and ``/user/emails`` for a verified address) as OIDC claims."""
     profile = _json(app.get("user", **kwargs), "/user")
+    if not isinstance(profile, dict) or profile.get("id") in (None, ""):
+        raise BadResponseError(description="GitHub's /user answer has no id")
     name = profile.get("name") or None
     given, _, family = (name or "").partition(" ")
     claims: dict[str, Any] = {
@@ -35,7 +43,8 @@ def load_userinfo(app: Any, **kwargs: Any) -> dict[str, Any]:
     }
     response = app.get("user/emails", **kwargs)
     if response.status_code == 200:
-        emails = [e for e in response.json() if isinstance(e, dict)]
+        listed = _json(response, "/user/emails")
+        emails = [e for e in listed if isinstance(e, dict)] if isinstance(listed, list) else []
         primary = next((e for e in emails if e.get("primary") and e.get("verified")), None)
         chosen = primary or next((e for e in emails if e.get("email") == claims["email"]), None)
         if chosen is not None:

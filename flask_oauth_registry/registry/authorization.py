@@ -151,6 +151,13 @@ def check_callback(
     return str(code)
 
 
+def _form_fields(body: bytes, strict: bool = False) -> dict[str, str] | None:
+    try:
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=strict))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
 def parse_token_response(status: int, content_type: str, body: bytes) -> dict[str, Any]:
     """Read a token endpoint answer into a normalized token, or raise.
 
@@ -159,15 +166,14 @@ def parse_token_response(status: int, content_type: str, body: bytes) -> dict[st
     """
     data: dict[str, Any] | None
     if "application/x-www-form-urlencoded" in content_type or "text/plain" in content_type:
-        try:
-            data = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-        except UnicodeDecodeError:
-            data = None
+        data = _form_fields(body)
     else:
         try:
             data = parse_json_object(body, "token response")
         except BadResponseError:
-            data = None
+            # Without any Content-Type (a test double's ``text``, a terse provider) the
+            # other format in use is form encoding; only a well-formed one is accepted.
+            data = None if content_type else _form_fields(body, strict=True)
     if data is None or not data:
         if status >= 400:
             raise BadResponseError(description=f"the token endpoint answered HTTP {status} without an OAuth error")

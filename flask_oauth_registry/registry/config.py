@@ -2,20 +2,23 @@
 
 Settings are read once, when a client is built for a Flask app, and validated then:
 a value that is wrong for sure raises :class:`ConfigurationError` naming the key; a
-key nobody reads warns with :class:`ConfigurationWarning`.  What is merely missing
+key nobody reads (a keyword, a ``client_kwargs`` key, a ``{NAME}_*`` config key that
+looks like a typo) warns with :class:`ConfigurationWarning` at the user's line.  What is merely missing
 (an endpoint) is reported when it is first needed, by :meth:`ClientConfig.require`.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import warnings
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
 from .errors import ConfigurationError
+from .typos import did_you_mean, misspelled_config_keys
 
 #: The 13 ``{NAME}_{KEY}`` Flask config keys, as register() keywords.
 CONFIG_KEYS: tuple[str, ...] = (
@@ -72,6 +75,10 @@ OTHER_KEYS: frozenset[str] = frozenset(
         "provider",
         "grant_type",
         "userinfo_compliance_fix",
+        # Authlib's: the app class to build, and OAuth 1.0a temporary-credential storage.
+        "client_cls",
+        "fetch_request_token",
+        "save_request_token",
     }
 )
 
@@ -101,6 +108,7 @@ CLIENT_KWARGS_KEYS = frozenset(
         "private_key",
         "client_assertion_alg",
         "pool_maxsize",
+        "trusted_audiences",
         # OAuth 1.0a
         "signature_method",
         "signature_type",
@@ -112,12 +120,47 @@ CLIENT_KWARGS_KEYS = frozenset(
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 30.0)
 DEFAULT_LEEWAY = 60
 
+#: Where a warning about an ignored setting sends the reader.
+_ACCEPTED_SETTINGS_DOC = "docs/configuration.rst"
+
 
 class ConfigurationWarning(UserWarning):
-    """A register() keyword or ``client_kwargs`` key that nothing reads (likely a typo)."""
+    """A register() keyword, ``client_kwargs`` key or ``{NAME}_*`` config key that nothing reads (likely a typo)."""
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning issued by the calling function at the user's code.
+
+    Frames of this package and of werkzeug's ``LocalProxy`` are skipped, so the
+    warning names the line that called ``register()`` (or whose first use built
+    the client), wherever inside the package the problem was found.
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and _is_internal(frame):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def _is_internal(frame: Any) -> bool:
+    module = frame.f_globals.get("__name__", "")
+    return module == "werkzeug.local" or module == "flask_oauth_registry" or module.startswith("flask_oauth_registry.")
 
 
 Callback = Callable[..., Any]
+
+
+#: Settings (and keys of dict settings) whose values are secrets: masked in ``repr()``.
+_SECRET_SETTINGS = frozenset({"client_secret", "private_key", "rsa_key", "client_assertion"})
+
+
+def _masked(name: str, value: Any) -> Any:
+    if name in _SECRET_SETTINGS and value:
+        return "***"
+    if isinstance(value, Mapping):
+        return {key: "***" if key in _SECRET_SETTINGS and item else item for key, item in value.items()}
+    return value
 
 
 @dataclass
@@ -151,6 +194,14 @@ class ClientConfig:
     grant_type: str | None = None
     userinfo_compliance_fix: Callback | None = None
     provider: str | None = None
+    client_cls: type | None = None
+    fetch_request_token: Callback | None = None
+    save_request_token: Callback | None = None
+
+    def __repr__(self) -> str:
+        """The dataclass repr with secrets (client secret, private keys) shown as ``'***'``."""
+        shown = ", ".join(f"{f.name}={_masked(f.name, getattr(self, f.name))!r}" for f in fields(self) if f.repr)
+        return f"{type(self).__name__}({shown})"
 
     # -- derived from client_kwargs -------------------------------------------------
     @cached_property
@@ -198,6 +249,11 @@ class ClientConfig:
         return self.client_kwargs.get("redirect_uri")
 
     @cached_property
+    def trusted_audiences(self) -> frozenset[str]:
+        """Audiences besides ``client_id`` an ID token may name (OIDC Core 3.1.3.7 step 3)."""
+        return frozenset(self.client_kwargs.get("trusted_audiences") or ())
+
+    @cached_property
     def requests_settings(self) -> dict[str, Any]:
         """``verify``, ``cert`` and ``proxies``, passed to every HTTP call of this app."""
         return {k: self.client_kwargs[k] for k in ("verify", "cert", "proxies") if k in self.client_kwargs}
@@ -227,6 +283,22 @@ def read_app_config(name: str, app_config: Mapping[str, Any]) -> dict[str, Any]:
         if value is not None:
             found[key] = value
     return found
+
+
+def warn_misspelled_config_keys(name: str, app_config: Mapping[str, Any], registered: Iterable[str] = ()) -> None:
+    """Warn about each ``{NAME}_*`` key of ``app_config`` that looks like a typo of a config key.
+
+    ``GOOGLE_CLIENT_SECERT`` is otherwise silently ignored and surfaces later as
+    ``invalid_client``.  See :func:`.typos.misspelled_config_keys` for what counts as a typo.
+    """
+    known = {key.upper() for key in CONFIG_KEYS}
+    for key, meant in misspelled_config_keys(name, app_config, known, registered).items():
+        warnings.warn(
+            f"Flask config key {key} is ignored by register({name!r}); did you mean {meant}? "
+            f"See {_ACCEPTED_SETTINGS_DOC} (Flask config keys)",
+            ConfigurationWarning,
+            stacklevel=user_stacklevel(),
+        )
 
 
 def merge_settings(
@@ -272,14 +344,14 @@ def build_config(name: str, settings: Mapping[str, Any]) -> ClientConfig:
     _relocate_authlib_metadata(settings)
     metadata = {k: settings.pop(k) for k in list(settings) if k in METADATA_KEYS}
     unknown = sorted(k for k in settings if k not in CONFIG_KEYS and k not in OTHER_KEYS)
+    accepted = {*CONFIG_KEYS, *OTHER_KEYS, *METADATA_KEYS, *_INTO_CLIENT_KWARGS, *_INTO_AUTHORIZE_PARAMS}
     for key in unknown:
         settings.pop(key)
         warnings.warn(
-            f"register({name!r}): ignoring unknown setting {key!r}; accepted are "
-            f"{', '.join(CONFIG_KEYS)}, {', '.join(sorted(OTHER_KEYS))} and provider metadata "
-            f"fields ({', '.join(sorted(METADATA_KEYS))})",
+            f"register({name!r}): ignoring unknown setting {key!r}{did_you_mean(key, accepted)} "
+            f"See {_ACCEPTED_SETTINGS_DOC} (register() keywords) for accepted settings",
             ConfigurationWarning,
-            stacklevel=4,
+            stacklevel=user_stacklevel(),
         )
     config = ClientConfig(name=name, metadata=metadata, **settings)
     _validate(config)
@@ -307,10 +379,16 @@ def _validate(config: ClientConfig) -> None:
         value = getattr(config, attr)
         if value and not value.startswith(("https://", "http://")):
             raise ConfigurationError(f"{key(attr)} must be an absolute http(s) URL")
-    for attr in ("fetch_token", "update_token", "compliance_fix", "userinfo_compliance_fix"):
+    for attr in ("fetch_token", "update_token", "compliance_fix", "userinfo_compliance_fix",
+                 "fetch_request_token", "save_request_token"):
         value = getattr(config, attr)
         if value is not None and not callable(value):
             raise ConfigurationError(f"register({config.name!r}): {attr} must be callable")
+    if (config.fetch_request_token is None) != (config.save_request_token is None):
+        raise ConfigurationError(
+            f"register({config.name!r}): fetch_request_token and save_request_token go together "
+            "(one stores the temporary credentials, the other reads them back at the callback)"
+        )
     _validate_client_kwargs(config)
 
 
@@ -319,9 +397,10 @@ def _validate_client_kwargs(config: ClientConfig) -> None:
     where = config.config_key("client_kwargs")
     for unknown in sorted(set(kw) - CLIENT_KWARGS_KEYS):
         warnings.warn(
-            f"{where}: ignoring unknown key {unknown!r}; accepted are {', '.join(sorted(CLIENT_KWARGS_KEYS))}",
+            f"{where}: ignoring unknown key {unknown!r}{did_you_mean(unknown, CLIENT_KWARGS_KEYS)} "
+            f"See {_ACCEPTED_SETTINGS_DOC} (client_kwargs) for accepted keys",
             ConfigurationWarning,
-            stacklevel=5,
+            stacklevel=user_stacklevel(),
         )
     method = kw.get("token_endpoint_auth_method")
     custom = {getattr(m, "name", None) for m in config.client_auth_methods}
@@ -336,6 +415,11 @@ def _validate_client_kwargs(config: ClientConfig) -> None:
     scope = kw.get("scope")
     if scope is not None and not isinstance(scope, str | list | tuple | set):
         raise ConfigurationError(f"{where}['scope'] must be a string or a list of strings")
+    audiences = kw.get("trusted_audiences")
+    if audiences is not None and not (
+        isinstance(audiences, list | tuple | set | frozenset) and all(isinstance(a, str) for a in audiences)
+    ):
+        raise ConfigurationError(f"{where}['trusted_audiences'] must be a list of strings")
     timeout = config.timeout
     if not _is_timeout(timeout):
         raise ConfigurationError(f"{where}['timeout'] must be seconds or a (connect, read) pair")

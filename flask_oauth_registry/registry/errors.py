@@ -87,6 +87,18 @@ class InvalidIdTokenError(InvalidTokenError):
         super().__init__(description=f"ID token rejected ({check}): {description}")
 
 
+class UnknownSigningKeyError(InvalidIdTokenError, RuntimeError):
+    """An ID token's ``kid`` is in none of the keys given with ``jwks=``, and no
+    ``jwks_uri`` is used to fetch the provider's current keys (check ``kid``).
+
+    Also a ``RuntimeError``, what Authlib raises when it has no ``jwks_uri`` to
+    refetch from, so existing handlers still catch it.
+    """
+
+    def __init__(self, description: str) -> None:
+        super().__init__("kid", description)
+
+
 class UnsupportedTokenTypeError(OAuthError):
     """The token's ``token_type`` is not one this client can send (only Bearer)."""
 
@@ -168,6 +180,20 @@ class BadResponseError(TransportError):
     error = "bad_response"
 
 
+class UnsafeRequestUrlError(OAuthError, ValueError):
+    """An API URL given as relative would leave ``api_base_url``'s origin; the token is not sent.
+
+    ``//host/path``, backslash forms such as ``\\\\host`` and ``https:path`` are
+    refused: to call another host, pass an absolute ``https://`` URL.  Also a
+    ``ValueError``, as it is a bad argument.
+    """
+
+    error = "invalid_request_url"
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description=description)
+
+
 class StorageError(OAuthError):
     """The configured cache failed; nothing falls back to weaker storage silently."""
 
@@ -190,5 +216,7 @@ __all__ = [
     "StorageError",
     "TokenExpiredError",
     "TransportError",
+    "UnknownSigningKeyError",
+    "UnsafeRequestUrlError",
     "UnsupportedTokenTypeError",
 ]

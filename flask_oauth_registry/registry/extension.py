@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from werkzeug.local import LocalProxy
 
 from ..providers import PRESETS, get_preset
-from .config import ConfigurationWarning, build_config, merge_settings, read_app_config
+from .config import (
+    ClientConfig,
+    ConfigurationWarning,
+    build_config,
+    merge_settings,
+    read_app_config,
+    user_stacklevel,
+    warn_misspelled_config_keys,
+)
 from .errors import ConfigurationError
 from .oauth2 import OAuth2App
 from .remote import RemoteApp
@@ -40,6 +48,7 @@ class AppState:
         self.fetch_token = fetch_token
         self.update_token = update_token
         self.clients: dict[str, tuple[int, RemoteApp]] = {}
+        self.config_checked: set[str] = set()  # names whose {NAME}_* keys were checked for typos
         self.lock = threading.Lock()
 
 
@@ -79,21 +88,26 @@ class OAuth:
         fetch_token: Callable[..., Any] | None = None,
         update_token: Callable[..., Any] | None = None,
     ) -> None:
-        """Attach the registry to ``app``; arguments override the constructor's for this app."""
+        """Attach the registry to ``app`` with the given cache and token callbacks.
+
+        As in Authlib, what is given also becomes ``oauth.cache``,
+        ``oauth.fetch_token`` and ``oauth.update_token`` (what is not given keeps
+        the registry's value).  Each app keeps the values it was initialised with:
+        a later ``init_app`` on another app with other values does not change them.
+        """
         if self.app is None:
             self.app = app
-        cache = cache if cache is not None else self.cache
         if cache is not None:
-            missing = [m for m in ("get", "set", "add", "delete") if not callable(getattr(cache, m, None))]
-            if missing:
-                raise ConfigurationError(
-                    f"the OAuth cache lacks {', '.join(missing)}(): use a cachelib cache (e.g. RedisCache)"
-                )
+            _check_cache(cache)
+            self.cache = cache
+        elif self.cache is not None:
+            _check_cache(self.cache)
+        if fetch_token is not None:
+            self.fetch_token = fetch_token
+        if update_token is not None:
+            self.update_token = update_token
         app.extensions[EXTENSION_KEY] = AppState(
-            self,
-            cache=cache,
-            fetch_token=fetch_token or self.fetch_token,
-            update_token=update_token or self.update_token,
+            self, cache=self.cache, fetch_token=self.fetch_token, update_token=self.update_token
         )
 
     def register(self, name: str, overwrite: bool = False, **kwargs: Any) -> RemoteApp | Any:
@@ -109,8 +123,8 @@ class OAuth:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConfigurationWarning)
             build_config(name, merge_settings(preset, {}, _without_provider(kwargs), overwrite))
-        for warning in caught:
-            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        for warning in caught:  # at the caller's register() line, whoever in the package found it
+            warnings.warn(warning.message, warning.category, stacklevel=user_stacklevel())
         self._register_warnings[name] = {str(w.message) for w in caught}
         self._registry[name] = (overwrite, dict(kwargs))
         self._generations[name] = self._generations.get(name, 0) + 1
@@ -122,8 +136,10 @@ class OAuth:
     def _preset_for(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
         provider = kwargs.get("provider")
         if provider is not None:
-            return dict(get_preset(provider).settings)
-        return dict(PRESETS[name].settings) if name in PRESETS else {}
+            settings = dict(get_preset(provider).settings)
+        else:
+            settings = dict(PRESETS[name].settings) if name in PRESETS else {}
+        return _with_class_defaults(name, settings, kwargs.get("client_cls"))
 
     def _flask_app(self) -> Flask:
         if has_app_context():
@@ -151,6 +167,9 @@ class OAuth:
                 return built[1]
             client = self._build(name, registration, app, state)
             state.clients[name] = (generation, client)
+            if name not in state.config_checked:  # once per app and name, not on every rebuild
+                state.config_checked.add(name)
+                warn_misspelled_config_keys(name, app.config, self._registry)
             return client
 
     def _build(self, name: str, registration: tuple[bool, dict[str, Any]], app: Flask, state: AppState) -> RemoteApp:
@@ -158,8 +177,8 @@ class OAuth:
         provider_name = kwargs.get("provider") or (name if name in PRESETS else None)
         preset = get_preset(provider_name) if provider_name else None
         settings = merge_settings(
-            dict(preset.settings) if preset else {}, read_app_config(name, app.config),
-            _without_provider(kwargs), overwrite,
+            _with_class_defaults(name, dict(preset.settings) if preset else {}, kwargs.get("client_cls")),
+            read_app_config(name, app.config), _without_provider(kwargs), overwrite,
         )
         settings["provider"] = provider_name
         seen = self._register_warnings.get(name, set())
@@ -170,11 +189,7 @@ class OAuth:
             if str(warning.message) not in seen:
                 warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
         loader = preset.userinfo if preset else None
-        if config.is_oauth1:
-            from .oauth1 import OAuth1App
-
-            return OAuth1App(config, state, app, userinfo_loader=loader)
-        return OAuth2App(config, state, app, userinfo_loader=loader)
+        return _app_class(config)(config, state, app, userinfo_loader=loader)
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
@@ -184,6 +199,62 @@ class OAuth:
             known = ", ".join(sorted(registry)) or "none"
             raise AttributeError(f"no remote app named {key!r} is registered (registered: {known})")
         return self.create_client(key)
+
+
+def _with_class_defaults(name: str, preset_settings: dict[str, Any], client_cls: Any) -> dict[str, Any]:
+    """The preset's settings, under Authlib's ``client_cls.OAUTH_APP_CONFIG`` (the class's own defaults)."""
+    if client_cls is None:
+        return preset_settings
+    if not _is_app_class(client_cls):
+        shown = client_cls.__qualname__ if isinstance(client_cls, type) else type(client_cls).__name__
+        raise ConfigurationError(
+            f"register({name!r}): client_cls must be a subclass of OAuth2App (FlaskOAuth2App) or OAuth1App "
+            f"(FlaskOAuth1App), not {shown}"
+        )
+    defaults = getattr(client_cls, "OAUTH_APP_CONFIG", None) or {}
+    if not isinstance(defaults, Mapping):
+        raise ConfigurationError(f"register({name!r}): client_cls.OAUTH_APP_CONFIG must be a dict")
+    return merge_settings(preset_settings, {}, defaults, False)
+
+
+def _is_app_class(client_cls: Any) -> bool:
+    """Whether ``client_cls`` is an OAuth2App or OAuth1App class (RemoteApp itself cannot make requests)."""
+    if not (isinstance(client_cls, type) and issubclass(client_cls, RemoteApp)):
+        return False
+    if issubclass(client_cls, OAuth2App):
+        return True
+    from .oauth1 import OAuth1App
+
+    return issubclass(client_cls, OAuth1App)
+
+
+def _app_class(config: ClientConfig) -> Callable[..., RemoteApp]:
+    """The class to build: ``client_cls`` when given (it must speak the app's protocol), else OAuth1App/OAuth2App."""
+    chosen = config.client_cls
+    if chosen is not None and issubclass(chosen, OAuth2App) == config.is_oauth1:
+        protocol = "OAuth 1.0a (it has a request_token_url)" if config.is_oauth1 else "OAuth 2 (no request_token_url)"
+        raise ConfigurationError(f"register({config.name!r}): client_cls {chosen.__qualname__} does not fit: "
+                                 f"{config.name!r} is {protocol}")
+    if config.fetch_request_token is not None and not config.is_oauth1:
+        raise ConfigurationError(
+            f"register({config.name!r}): fetch_request_token and save_request_token store OAuth 1.0a temporary "
+            f"credentials, but {config.name!r} is OAuth 2 (set {config.config_key('request_token_url')} for OAuth 1.0a)"
+        )
+    if chosen is not None:
+        return chosen
+    if config.is_oauth1:
+        from .oauth1 import OAuth1App
+
+        return OAuth1App
+    return OAuth2App
+
+
+def _check_cache(cache: Any) -> None:
+    missing = [m for m in ("get", "set", "add", "delete") if not callable(getattr(cache, m, None))]
+    if missing:
+        raise ConfigurationError(
+            f"the OAuth cache lacks {', '.join(missing)}(): use a cachelib cache (e.g. RedisCache)"
+        )
 
 
 def _without_provider(kwargs: dict[str, Any]) -> dict[str, Any]:

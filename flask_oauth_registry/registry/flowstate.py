@@ -20,6 +20,16 @@ DEFAULT_TTL = 600
 DEFAULT_MAX_PENDING = 8
 
 
+def _escape_name(name: str) -> str:
+    """The app name (or kind) without "_", so that the first "_" after it ends it in a key.
+
+    The state after it comes from the callback, so it may hold anything: with app
+    names ``corp`` and ``corp_eu``, a state ``eu_x`` at corp's callback must not
+    name corp_eu's flow ``x``.  Names without "_" or "%" keep their plain form.
+    """
+    return name.replace("%", "%25").replace("_", "%5F")
+
+
 class FlowStateStore:
     """Save and pop flow state for one remote app.
 
@@ -41,7 +51,9 @@ class FlowStateStore:
         self.cache = cache
         self.ttl = ttl
         self.max_pending = max_pending
-        self.prefix = f"_{kind}_{name}_"
+        # Session key "_state_<name>_<state>", cache key the same under our namespace;
+        # the escaped name holds no "_", so no other app's key starts with this prefix.
+        self.prefix = f"_{_escape_name(kind)}_{_escape_name(name)}_"
 
     def _cache_key(self, state: str) -> str:
         return f"flask-oauth-registry:{self.prefix}{state}"

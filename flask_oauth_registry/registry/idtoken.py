@@ -10,15 +10,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 import jwt
 from jwt import PyJWK
+from jwt.exceptions import InvalidSubjectError
 
-from .errors import BadResponseError, InvalidIdTokenError
+from .errors import BadResponseError, ConfigurationError, InvalidIdTokenError
 
 KeyLookup = Callable[[str | None, str], Iterable[PyJWK]]
 
@@ -30,10 +32,13 @@ _KEY_TYPE_FOR_ALG = {
     "EdDSA": "OKP", "Ed25519": "OKP",
 }
 _CURVE_FOR_ALG = {"ES256": "P-256", "ES384": "P-384", "ES512": "P-521", "ES256K": "secp256k1"}
+_MAX_SUB_LENGTH = 255  # OIDC Core 2: sub "MUST NOT exceed 255 ASCII characters in length"
 
 _PYJWT_CHECKS: list[tuple[type[Exception], str]] = [
     (jwt.InvalidIssuerError, "iss"),
     (jwt.InvalidAudienceError, "aud"),
+    (InvalidSubjectError, "sub"),
+    (jwt.ExpiredSignatureError, "exp"),
     (jwt.InvalidSignatureError, "signature"),
     (jwt.InvalidAlgorithmError, "alg"),
     (jwt.DecodeError, "format"),
@@ -72,6 +77,8 @@ class IdTokenVerifier:
     algorithms: list[str] = field(default_factory=lambda: ["RS256"])
     client_secret: str | None = None
     leeway: int = 60
+    #: Audiences besides ``client_id`` that may appear in ``aud`` (OIDC Core 3.1.3.7 step 3).
+    trusted_audiences: Collection[str] = ()
 
     def verify(
         self,
@@ -106,7 +113,9 @@ class IdTokenVerifier:
         try:
             claims = self._decode(id_token, alg, kid, keys)
         except InvalidIdTokenError as exc:
-            if exc.check != "signature" or kid is not None or refetch_keys is None or alg in _HMAC_ALGS:
+            # No known key verifies a kid-less token: the provider may have rotated its only key.
+            may_be_rotated = exc.check in ("signature", "kid") and kid is None and alg not in _HMAC_ALGS
+            if not may_be_rotated or refetch_keys is None:
                 raise
             fresh = list(refetch_keys())
             if not fresh:
@@ -161,10 +170,8 @@ class IdTokenVerifier:
     ) -> None:
         now = time.time() if now is None else now
         self._check_times(claims, now)
-        aud = claims["aud"]
-        azp = claims.get("azp")
-        if ((isinstance(aud, list) and len(aud) > 1) or azp is not None) and azp != self.client_id:
-            raise InvalidIdTokenError("azp", "the authorized party is not this client")
+        check_subject(claims["sub"])
+        self._check_audience(claims)
         if nonce is not None:
             token_nonce = claims.get("nonce")
             if not isinstance(token_nonce, str) or not hmac.compare_digest(token_nonce.encode(), nonce.encode()):
@@ -177,16 +184,33 @@ class IdTokenVerifier:
             raise InvalidIdTokenError("at_hash", "the access token does not match at_hash")
         if max_age is not None:
             auth_time = claims.get("auth_time")
-            if not isinstance(auth_time, int | float) or isinstance(auth_time, bool):
-                raise InvalidIdTokenError("auth_time", "auth_time is required when max_age was sent")
+            if not _is_number(auth_time):
+                raise InvalidIdTokenError("auth_time", "auth_time is required, a finite number, when max_age was sent")
             if auth_time + int(max_age) + self.leeway < now:
                 raise InvalidIdTokenError("auth_time", "the user authenticated longer ago than max_age")
 
+    def _check_audience(self, claims: dict[str, Any]) -> None:
+        """No audience this client does not trust (pyjwt checked that ``client_id`` is one); ``azp`` is us."""
+        aud = claims["aud"]
+        audiences = aud if isinstance(aud, list) else [aud]
+        if any(a != self.client_id and a not in self.trusted_audiences for a in audiences):
+            raise InvalidIdTokenError(
+                "aud", "the token is also meant for an audience this client does not trust "
+                "(client_kwargs['trusted_audiences'] lists the ones it may)",
+            )
+        azp = claims.get("azp")
+        if (len(audiences) > 1 or azp is not None) and azp != self.client_id:
+            raise InvalidIdTokenError("azp", "the authorized party is not this client")
+
     def _check_times(self, claims: dict[str, Any], now: float) -> None:
-        """``exp``, ``iat`` (and ``nbf`` when present) against ``now``, within ``leeway``."""
+        """``exp``, ``iat`` (and ``nbf`` when present) against ``now``, within ``leeway``.
+
+        Each must be a finite number: JSON parsers accept ``NaN`` and ``Infinity``,
+        and an ``exp`` of ``NaN`` or ``Infinity`` would make a token that never expires.
+        """
         exp, iat, nbf = claims.get("exp"), claims.get("iat"), claims.get("nbf")
         if not _is_number(exp):
-            raise InvalidIdTokenError("exp", "the exp claim is not a number")
+            raise InvalidIdTokenError("exp", "the exp claim is not a finite number")
         if exp <= now - self.leeway:
             raise InvalidIdTokenError("exp", _describe("exp"))
         if not _is_number(iat) or iat > now + self.leeway:
@@ -217,11 +241,17 @@ def verify_signed_userinfo(
 ) -> dict[str, Any]:
     """OIDC Core 5.3.2: a signed userinfo answer must verify with the provider's keys.
 
-    ``iss`` and ``aud`` are checked when present; MAC algorithms and ``none`` are refused.
+    It must carry ``iss`` (the issuer), ``aud`` (naming this client) and a valid
+    ``sub``; MAC algorithms and ``none`` are refused.
     """
+    if not issuer or not client_id:
+        raise ConfigurationError(
+            "a signed userinfo answer is checked against the issuer and client_id: "
+            "set client_id and server_metadata_url (or issuer=)"
+        )
     try:
         header = jwt.get_unverified_header(value)
-        unverified = jwt.decode(value, options={"verify_signature": False})
+        jwt.decode(value, options={"verify_signature": False})
     except jwt.PyJWTError:
         raise BadResponseError(description="the signed userinfo answer cannot be decoded") from None
     alg = header.get("alg")
@@ -229,22 +259,33 @@ def verify_signed_userinfo(
         raise InvalidIdTokenError("alg", f"userinfo algorithm {alg!r} is not accepted")
     kid = header.get("kid")
     candidates = [k.key for k in keys(kid if isinstance(kid, str) else None, alg) if key_matches_alg(k, alg)]
-    options: Any = {"require": ["sub"], "verify_aud": "aud" in unverified}
+    options: Any = {"require": ["iss", "aud", "sub"]}
     for key in candidates:
         try:
-            return jwt.decode(
-                value, key=key, algorithms=[alg], audience=client_id if "aud" in unverified else None,
-                issuer=issuer if "iss" in unverified else None, options=options,
-            )
+            claims = jwt.decode(value, key=key, algorithms=[alg], audience=client_id, issuer=issuer, options=options)
         except jwt.InvalidSignatureError:
             continue
-        except jwt.PyJWTError:
-            raise InvalidIdTokenError("format", "the signed userinfo answer failed validation") from None
+        except jwt.MissingRequiredClaimError as exc:
+            raise InvalidIdTokenError(exc.claim, f"the signed userinfo answer has no {exc.claim} claim") from None
+        except jwt.PyJWTError as exc:
+            check = next((name for kind, name in _PYJWT_CHECKS if isinstance(exc, kind)), "format")
+            raise InvalidIdTokenError(check, f"the signed userinfo answer failed the {check} check") from None
+        check_subject(claims["sub"])
+        return claims
     raise InvalidIdTokenError("signature", "the signed userinfo answer does not verify")
 
 
+def check_subject(sub: Any) -> None:
+    """OIDC Core 2: ``sub`` is a non-empty string of at most 255 characters."""
+    if not isinstance(sub, str) or not sub or len(sub) > _MAX_SUB_LENGTH:
+        raise InvalidIdTokenError("sub", "the sub claim is not a string of 1 to 255 characters")
+
+
 def _is_number(value: Any) -> TypeGuard[float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite JSON number (not a bool, not ``NaN`` or an infinity)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def _describe(check: str) -> str:
@@ -253,6 +294,7 @@ def _describe(check: str) -> str:
         "iat": "the token's iat is missing, malformed or in the future",
         "iss": "the issuer is not the expected one",
         "aud": "the audience does not include this client",
+        "sub": "the sub claim is not a string of 1 to 255 characters",
         "signature": "the signature does not verify",
         "alg": "the algorithm is not accepted",
         "format": "the token cannot be decoded",

@@ -41,7 +41,7 @@ from .errors import (
     MissingRequestTokenError,
     ProviderError,
 )
-from .http import read_capped, send
+from .http import read_protocol_answer, send
 from .remote import RemoteApp
 from .userinfo import UserInfo
 
@@ -121,7 +121,7 @@ def _decode_body(body: bytes) -> dict[str, Any] | None:
     if text.startswith("{"):
         try:
             value = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         return value if isinstance(value, dict) else None
     try:
@@ -201,9 +201,10 @@ class OAuth1App(RemoteApp):
         """POST to a credentials endpoint with ``params`` as requests keywords; parse the answer."""
         kwargs = self._protocol_kwargs(dict(params))
         kwargs.update(auth=auth, stream=True)
-        response = send(self.session, "POST", url, **kwargs)
-        body = read_capped(response, timeout=kwargs["timeout"])
-        return parse_credentials_response(response.status_code, body, what)
+        purpose = f"{what} request"
+        response = send(self.session, "POST", url, purpose=purpose, **kwargs)
+        answer = read_protocol_answer(response, purpose, kwargs["timeout"])
+        return parse_credentials_response(answer.status, answer.body, what)
 
     # -- temporary credentials and the redirect ------------------------------------------
     def create_authorization_url(self, redirect_uri: str | None = None, **params: Any) -> dict[str, Any]:
@@ -228,17 +229,23 @@ class OAuth1App(RemoteApp):
         return {"url": url, "state": request_token["oauth_token"], "request_token": request_token}
 
     def save_authorize_data(self, **data: Any) -> None:
-        """Save the temporary credentials of a :meth:`create_authorization_url` result as flow state."""
+        """Save the temporary credentials of a :meth:`create_authorization_url` result as flow state.
+
+        With ``save_request_token`` (Authlib 0.x's hook) they are given to it
+        instead; the flow state then only binds the callback to this browser.
+        """
         request_token = data.get("request_token")
         state = data.get("state") or (request_token or {}).get("oauth_token")
         if not state or not isinstance(request_token, Mapping) or not request_token.get("oauth_token_secret"):
             raise ConfigurationError("save_authorize_data() needs the state and request_token of the authorization URL")
-        flow: dict[str, Any] = {
-            "request_token": {
+        flow: dict[str, Any] = {}
+        if self.config.save_request_token is not None:
+            self.config.save_request_token(dict(request_token))
+        else:
+            flow["request_token"] = {
                 "oauth_token": request_token["oauth_token"],
                 "oauth_token_secret": request_token["oauth_token_secret"],
             }
-        }
         if data.get("redirect_uri"):
             flow["redirect_uri"] = data["redirect_uri"]
         self._flow_store().save(str(state), flow)
@@ -266,14 +273,25 @@ class OAuth1App(RemoteApp):
         oauth_token = params.get("oauth_token")
         if not oauth_token:
             raise MismatchingStateError("CSRF warning: the callback has no oauth_token")
-        flow = store.pop(oauth_token)
-        request_token = flow.get("request_token")
-        if not request_token:
-            raise MissingRequestTokenError(description="no temporary credentials were saved for this callback")
+        request_token = self._saved_request_token(store.pop(oauth_token), oauth_token)
         callback_values = {"oauth_verifier": params["oauth_verifier"]} if params.get("oauth_verifier") else {}
         token = self.fetch_access_token(request_token, **{**callback_values, **kwargs})
         self.token = token
         return token
+
+    def _saved_request_token(self, flow: Mapping[str, Any], oauth_token: str) -> Mapping[str, Any]:
+        """The temporary credentials of this callback: from its flow state, or from ``fetch_request_token()``."""
+        if self.config.fetch_request_token is None:
+            request_token = flow.get("request_token")
+        else:
+            request_token = self.config.fetch_request_token()
+            if isinstance(request_token, Mapping) and request_token and request_token.get("oauth_token") != oauth_token:
+                raise MismatchingStateError(
+                    "CSRF warning: fetch_request_token() returned the temporary credentials of another login"
+                )
+        if not isinstance(request_token, Mapping) or not request_token:
+            raise MissingRequestTokenError(description="no temporary credentials were saved for this callback")
+        return request_token
 
     def fetch_access_token(self, request_token: Mapping[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
         """Exchange temporary credentials and a verifier for token credentials (RFC 5849 2.3).

@@ -12,29 +12,36 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
+import jwt
 from flask import Flask, has_app_context, request
 from oauthlib.oauth2.rfc6749.tokens import prepare_bearer_headers
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from . import authorization
+from . import authorization, compliance
+from .authlib_session import AuthlibSessionShim
 from .client_auth import authenticate
 from .config import ClientConfig
 from .errors import (
     BadResponseError,
     ConfigurationError,
+    InvalidIdTokenError,
     InvalidTokenError,
     ProviderError,
     TokenExpiredError,
     UnsupportedTokenTypeError,
 )
-from .http import parse_json_object, read_capped, send
+from .http import ProtocolAnswer, parse_json_object, read_protocol_answer, send
 from .idtoken import IdTokenVerifier, verify_signed_userinfo
+from .introspection import parse_introspection_response, token_value
+from .introspection import request_form as introspection_form
 from .oidc import KeySet, ServerMetadata, build_logout_url
 from .remote import RemoteApp
-from .tokens import SingleFlight, is_expired, normalize_token
+from .tokens import OAuth2Token, SingleFlight, is_expired, normalize_token
 from .userinfo import UserInfo
 
 if TYPE_CHECKING:
+    import requests
+
     from .extension import AppState
 
 _REQUEST_LEVEL_PARAMS = ("headers", "timeout", "method")
@@ -51,7 +58,10 @@ class OAuth2App(RemoteApp):
         # A setting given as None means "not set": it must not hide a discovered value.
         self._static_metadata = {k: v for k, v in config.metadata.items() if v is not None}
         self._metadata_source = (
-            ServerMetadata(config.server_metadata_url, self._fetch_json, cache=state.cache)
+            ServerMetadata(
+                config.server_metadata_url, self._fetch_json, cache=state.cache,
+                declared_issuer=self._static_metadata.get("issuer"),
+            )
             if config.server_metadata_url
             else None
         )
@@ -63,16 +73,18 @@ class OAuth2App(RemoteApp):
             cache_key=config.server_metadata_url or config.metadata.get("jwks_uri") or f"app:{config.name}",
             static=self._static_metadata.get("jwks"),
         )
-        self._single_flight = SingleFlight(config.name, cache=state.cache, lock_ttl=_lock_ttl(config.timeout))
+        self._single_flight = SingleFlight(
+            config.name, cache=state.cache, lock_ttl=_lock_ttl(config.timeout), leeway=config.leeway
+        )
 
     # -- provider metadata ---------------------------------------------------------
-    def _fetch_json(self, url: str) -> dict[str, Any]:
+    def _fetch_json(self, url: str, purpose: str = "discovery request") -> dict[str, Any]:
         kwargs = self._protocol_kwargs({"stream": True})
-        response = send(self.session, "GET", url, **kwargs)
-        body = read_capped(response, timeout=kwargs["timeout"])
-        if response.status_code != 200:
-            raise BadResponseError(description=f"{url} answered HTTP {response.status_code}")
-        return parse_json_object(body, f"document at {url}")
+        response = send(self.session, "GET", url, purpose=purpose, **kwargs)
+        answer = read_protocol_answer(response, purpose, kwargs["timeout"])
+        if answer.status != 200:
+            raise BadResponseError(description=f"{url} answered HTTP {answer.status}")
+        return parse_json_object(answer.body, f"document at {url}")
 
     def load_server_metadata(self) -> dict[str, Any]:
         """Provider metadata: discovered (cached, with a TTL) under the static settings."""
@@ -199,18 +211,19 @@ class OAuth2App(RemoteApp):
         headers.update(authenticate(self.config, self.config.token_endpoint_auth_method, endpoint, body))
         payload = {k: v for k, v in body.items() if v is not None}
         location = {"params": payload} if method == "GET" else {"data": payload}
+        hooks = "refresh_token" if body.get("grant_type") == "refresh_token" else "access_token"
+        endpoint, headers, location = compliance.fix_token_request(self.session, hooks, endpoint, headers, location)
         request_kwargs = self._protocol_kwargs(request_kwargs)
-        response = send(self.session, method, endpoint, headers=headers, stream=True, **location, **request_kwargs)
-        raw = read_capped(response, timeout=request_kwargs["timeout"])
-        return authorization.parse_token_response(response.status_code, response.headers.get("Content-Type", ""), raw)
+        purpose = "token refresh request" if body.get("grant_type") == "refresh_token" else "token request"
+        response = send(self.session, method, endpoint, purpose=purpose, headers=headers, stream=True, **location,
+                        **request_kwargs)
+        answer = read_protocol_answer(response, purpose, request_kwargs["timeout"])
+        answer = compliance.fix_token_answer(self.session, hooks, response, answer, purpose)
+        return authorization.parse_token_response(answer.status, answer.content_type, answer.body)
 
     # -- API calls and renewal ----------------------------------------------------------
     def _apply_token(self, token: MutableMapping[str, Any], kwargs: dict[str, Any]) -> MutableMapping[str, Any]:
-        if "expires_at" in token or "expires_in" in token:
-            if token.get("expires_at") is None:
-                token.update(normalize_token(token))
-            if is_expired(token, self.config.leeway):
-                token = self._renew(token)
+        token = self._refresh_if_expired(token)
         token_type = token.get("token_type")
         if token_type is not None and str(token_type).lower() != "bearer":
             raise UnsupportedTokenTypeError(description=f"only Bearer tokens can be sent, not {token_type!r}")
@@ -227,6 +240,15 @@ class OAuth2App(RemoteApp):
             kwargs["params"] = {**(kwargs.get("params") or {}), "access_token": access_token}
         return token
 
+    def _refresh_if_expired(self, token: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+        """Renew ``token`` in place when it expires within the leeway (:meth:`_renew`); return it."""
+        if "expires_at" in token or "expires_in" in token:
+            if token.get("expires_at") is None:
+                token.update(normalize_token(token))
+            if is_expired(token, self.config.leeway):
+                token = self._renew(token)
+        return token
+
     def _renew(self, token: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
         """Refresh an expired token once, however many callers hold it; notify once."""
         old = dict(token)
@@ -241,7 +263,7 @@ class OAuth2App(RemoteApp):
             raise TokenExpiredError(description=f"the {self.name!r} token has expired and has no refresh_token")
         self._store_refreshed(token, old, new)
         if performed:
-            self._notify_token_update(dict(new), *notify_args)
+            self._notify_token_update(OAuth2Token(new), *notify_args)
         return token
 
     def _has_authorization_endpoint(self) -> bool:
@@ -259,7 +281,27 @@ class OAuth2App(RemoteApp):
         }
         new = self._token_request(endpoint, body)
         new.setdefault("refresh_token", old["refresh_token"])
+        self._carry_identity(old, new)
         return new
+
+    def _carry_identity(self, old: Mapping[str, Any], new: MutableMapping[str, Any]) -> None:
+        """Keep the login's ``userinfo`` (the ``sub`` binding) in a refreshed token.
+
+        An ID token in the refresh answer must be the same user's (OIDC Core 12.2:
+        same ``iss`` and ``sub``, ``aud`` the client, no nonce); its claims then
+        replace ``userinfo``.  A mismatch raises before anything is stored.
+        """
+        known = old.get("userinfo")
+        if not (new.get("id_token") and self.config.is_oidc):
+            if known is not None:
+                new["userinfo"] = known
+            return
+        claims = self._verify_id_token(new, nonce=None)
+        original = known if isinstance(known, Mapping) and known.get("sub") else _unverified_claims(old)
+        for claim in ("iss", "sub"):
+            if original.get(claim) is not None and str(claims.get(claim)) != str(original[claim]):
+                raise InvalidIdTokenError(claim, f"the refreshed ID token's {claim} is not the login's")
+        new["userinfo"] = claims
 
     def revoke_token(self, token: Mapping[str, Any] | str, token_type_hint: str | None = None) -> None:
         """Revoke a token at the provider's revocation endpoint (RFC 7009)."""
@@ -272,21 +314,55 @@ class OAuth2App(RemoteApp):
         if token_type_hint:
             body["token_type_hint"] = token_type_hint
         headers = authenticate(self.config, self.config.token_endpoint_auth_method, endpoint, body)
+        endpoint, headers, body = compliance.fix_token_hint_request(
+            self.session, "revoke_token_request", endpoint, headers, body
+        )
         kwargs = self._protocol_kwargs({})
-        response = send(self.session, "POST", endpoint, data=body, headers=headers, stream=True, **kwargs)
-        raw = read_capped(response, timeout=kwargs["timeout"])
-        if response.status_code != 200:
+        response = send(self.session, "POST", endpoint, purpose="revocation request", data=body, headers=headers,
+                        stream=True, **kwargs)
+        answer = read_protocol_answer(response, "revocation request", kwargs["timeout"])
+        if answer.status != 200:
             try:
-                data = parse_json_object(raw, "revocation response")
+                data = parse_json_object(answer.body, "revocation response")
             except BadResponseError:
                 data = {}
             error = data.get("error") or "revocation_failed"
-            raise ProviderError(str(error), data.get("error_description"), status_code=response.status_code)
+            raise ProviderError(str(error), data.get("error_description"), status_code=answer.status)
+
+    def introspect_token(self, token: Mapping[str, Any] | str, token_type_hint: str | None = None) -> dict[str, Any]:
+        """Ask the provider about a token (RFC 7662) and return its answer; ``answer["active"]`` is a bool.
+
+        The endpoint is the metadata's ``introspection_endpoint``; the client
+        authenticates as at the token endpoint.  A token dict sends its access
+        token, or its refresh token with ``token_type_hint="refresh_token"``.
+        """
+        endpoint = self._endpoint(None, "introspection_endpoint", "server_metadata_url", "introspection endpoint")
+        _, answer = self._introspection_request(endpoint, token_value(token, token_type_hint), token_type_hint)
+        return parse_introspection_response(answer.status, answer.body)
+
+    def _introspection_request(
+        self, endpoint: str, token: str, token_type_hint: str | None, **request_kwargs: Any
+    ) -> tuple[requests.Response, ProtocolAnswer]:
+        """POST an introspection request; return the response (its body read) whatever its status."""
+        form = introspection_form(token, token_type_hint)
+        headers = {"Accept": "application/json", **(request_kwargs.pop("headers", None) or {})}
+        headers.update(authenticate(self.config, self.config.token_endpoint_auth_method, endpoint, form))
+        endpoint, headers, form = compliance.fix_token_hint_request(
+            self.session, "introspect_token_request", endpoint, headers, form
+        )
+        kwargs = self._protocol_kwargs(request_kwargs)
+        response = send(self.session, "POST", endpoint, purpose="introspection request", data=form, headers=headers,
+                        stream=True, **kwargs)
+        return response, read_protocol_answer(response, "introspection request", kwargs["timeout"])
+
+    def _get_oauth_client(self, **metadata: Any) -> AuthlibSessionShim:
+        """For code written against Authlib's internals (flask-oidc): see :class:`.AuthlibSessionShim`."""
+        return AuthlibSessionShim(self, metadata)
 
     # -- OpenID Connect ---------------------------------------------------------------
     def _fetch_jwks_document(self) -> dict[str, Any]:
         uri = self._endpoint(None, "jwks_uri", "server_metadata_url", "JWKS URI")
-        return self._fetch_json(uri)
+        return self._fetch_json(uri, purpose="JWKS request")
 
     def fetch_jwk_set(self, force: bool = False) -> dict[str, Any]:
         """The provider's JWK set as a dict (cached; ``force`` refetches)."""
@@ -305,6 +381,7 @@ class OAuth2App(RemoteApp):
             algorithms=algs,
             client_secret=self.config.client_secret,
             leeway=self.config.leeway if leeway is None else leeway,
+            trusted_audiences=self.config.trusted_audiences,
         )
 
     def _verify_id_token(
@@ -319,10 +396,10 @@ class OAuth2App(RemoteApp):
 
     def parse_id_token(
         self, token: Mapping[str, Any], nonce: str | None, claims_options: Any = None, leeway: int | None = None
-    ) -> UserInfo:
-        """Validate ``token["id_token"]`` (OIDC Core 3.1.3.7) and return its claims."""
+    ) -> UserInfo | None:
+        """Validate ``token["id_token"]`` (OIDC Core 3.1.3.7); return its claims, ``None`` without one (as Authlib)."""
         if not token.get("id_token"):
-            raise InvalidTokenError(description="the token has no id_token")
+            return None
         return self._verify_id_token(token, nonce, claims_options=claims_options, leeway=leeway)
 
     def userinfo(self, **kwargs: Any) -> UserInfo:
@@ -336,7 +413,7 @@ class OAuth2App(RemoteApp):
             data = self._userinfo_loader(self, **kwargs)
         else:
             endpoint = self._endpoint(None, "userinfo_endpoint", "server_metadata_url", "userinfo endpoint")
-            response = self.get(endpoint, stream=True, **kwargs)
+            response = self._request("GET", endpoint, "userinfo request", stream=True, **kwargs)
             data = self._read_userinfo(response, kwargs.get("timeout", self._timeout))
         if self.config.userinfo_compliance_fix is not None:
             data = self.config.userinfo_compliance_fix(self, data)
@@ -346,13 +423,13 @@ class OAuth2App(RemoteApp):
         return UserInfo(data)
 
     def _read_userinfo(self, response: Any, timeout: Any) -> dict[str, Any]:
-        body = read_capped(response, timeout=timeout)
-        if response.status_code != 200:
-            raise ProviderError("userinfo_failed", f"the userinfo endpoint answered HTTP {response.status_code}",
-                                status_code=response.status_code)
-        if response.headers.get("Content-Type", "").split(";")[0].strip() == "application/jwt":
-            return self._verify_signed_userinfo(body.decode("utf-8", "replace").strip())
-        return parse_json_object(body, "userinfo response")
+        answer = read_protocol_answer(response, "userinfo request", timeout)
+        if answer.status != 200:
+            raise ProviderError("userinfo_failed", f"the userinfo endpoint answered HTTP {answer.status}",
+                                status_code=answer.status)
+        if answer.media_type == "application/jwt":
+            return self._verify_signed_userinfo(answer.body.decode("utf-8", "replace").strip())
+        return parse_json_object(answer.body, "userinfo response")
 
     def _verify_signed_userinfo(self, value: str) -> dict[str, Any]:
         metadata = self.load_server_metadata()
@@ -391,6 +468,15 @@ class OAuth2App(RemoteApp):
     def validate_logout_response(self) -> dict[str, Any]:
         """Check the ``state`` the provider sent back after logout; return the saved data."""
         return self._flow_store("logout").pop(request.args.get("state"))
+
+
+def _unverified_claims(token: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The claims of a stored token's ID token, verified at login; ``{}`` when there are none."""
+    try:
+        claims = jwt.decode(str(token.get("id_token") or ""), options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return {}
+    return claims if isinstance(claims, Mapping) else {}
 
 
 def _lock_ttl(timeout: Any) -> float:

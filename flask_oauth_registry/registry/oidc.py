@@ -17,7 +17,7 @@ from jwt import PyJWK
 from jwt.exceptions import PyJWTError
 
 from .config import METADATA_KEYS
-from .errors import BadResponseError, InvalidIdTokenError, StorageError
+from .errors import BadResponseError, InvalidIdTokenError, StorageError, UnknownSigningKeyError
 
 FetchJson = Callable[[str], dict[str, Any]]
 
@@ -49,7 +49,40 @@ def expected_issuer(metadata_url: str) -> str | None:
     return None
 
 
-def validate_metadata(document: Mapping[str, Any], metadata_url: str) -> dict[str, Any]:
+def discovery_url_prefix(issuer: str) -> str:
+    """The issuer with one terminating ``/`` removed, as OIDC Discovery 4.1 builds the URL."""
+    return issuer[:-1] if issuer.endswith("/") and urlsplit(issuer).path else issuer
+
+
+def check_discovered_issuer(issuer: str, metadata_url: str, declared: str | None = None) -> None:
+    """The document's ``issuer`` must be identical to the issuer the URL was built from.
+
+    OIDC Discovery 4.3 (RFC 8414 section 3.3): without a declared issuer, that is the
+    URL's prefix before the well-known suffix, exactly, so ``https://op/`` served at
+    ``https://op/.well-known/openid-configuration`` is refused.  A provider whose
+    issuer really ends in ``/`` (Auth0) is used by declaring it: ``issuer=`` given
+    to ``register`` must then build this URL (Discovery 4.1 removes one terminating
+    ``/``), and the document must name exactly that issuer.  A URL that follows
+    neither convention only needs the declared issuer, when there is one.
+    """
+    promised = expected_issuer(metadata_url)
+    if declared is not None:
+        if promised is not None and discovery_url_prefix(declared) != promised:
+            raise BadResponseError(
+                "issuer_mismatch",
+                f"the declared issuer {declared!r} does not live at this discovery URL (it names {promised!r})",
+            )
+        promised = declared
+    if promised is not None and issuer != promised:
+        raise BadResponseError(
+            "issuer_mismatch",
+            f"the discovery document's issuer {issuer!r} is not the one its URL names ({promised!r})",
+        )
+
+
+def validate_metadata(
+    document: Mapping[str, Any], metadata_url: str, declared_issuer: str | None = None
+) -> dict[str, Any]:
     """Keep the known fields of a discovery document, after checking them.
 
     Metadata is data: nothing in it becomes an HTTP setting.  Endpoints must be
@@ -60,12 +93,7 @@ def validate_metadata(document: Mapping[str, Any], metadata_url: str) -> dict[st
     issuer = document.get("issuer")
     if not isinstance(issuer, str) or not issuer:
         raise BadResponseError(description="the discovery document has no issuer")
-    promised = expected_issuer(metadata_url)
-    if promised is not None and issuer.rstrip("/") != promised.rstrip("/"):
-        raise BadResponseError(
-            "issuer_mismatch",
-            f"the discovery document's issuer {issuer!r} is not the one its URL names ({promised!r})",
-        )
+    check_discovered_issuer(issuer, metadata_url, declared_issuer)
     secure = metadata_url.startswith("https://")
     result: dict[str, Any] = {}
     for key in METADATA_KEYS - {"jwks"}:
@@ -99,9 +127,11 @@ class ServerMetadata:
     """The discovery document of one provider, fetched once per TTL."""
 
     def __init__(
-        self, url: str, fetch_json: FetchJson, cache: Any = None, ttl: int = DEFAULT_METADATA_TTL
+        self, url: str, fetch_json: FetchJson, cache: Any = None, ttl: int = DEFAULT_METADATA_TTL,
+        declared_issuer: str | None = None,
     ) -> None:
         self.url = url
+        self.declared_issuer = declared_issuer
         self.fetch_json = fetch_json
         self.cache = cache
         self.ttl = ttl
@@ -123,7 +153,7 @@ class ServerMetadata:
                 return self._value
             value = self._from_shared_cache()
             if value is None:
-                value = validate_metadata(self.fetch_json(self.url), self.url)
+                value = validate_metadata(self.fetch_json(self.url), self.url, self.declared_issuer)
                 self._to_shared_cache(value)
             self._value, self._expires = value, time.monotonic() + self.ttl
             return value
@@ -166,9 +196,12 @@ def parse_jwks(document: Mapping[str, Any]) -> list[PyJWK]:
 class KeySet:
     """The provider's signing keys, parsed once per fetch.
 
-    A ``kid`` we do not know makes one refetch (the provider rotated its keys);
-    after that, refetches for unknown kids happen at most once per
-    ``refetch_interval`` seconds, so forged tokens cannot make us hammer the provider.
+    A ``kid`` we do not know makes one refetch (the provider rotated its keys),
+    unless the keys in hand were fetched from the provider during that same
+    lookup.  Only repeated refetches are limited: after one, the next happens no
+    sooner than ``refetch_interval`` seconds later, so forged tokens cannot make
+    us hammer the provider.  An ordinary fetch (first use, TTL, ``force``) never
+    counts against that budget: a rotation seconds after the first login is found.
     """
 
     def __init__(
@@ -189,8 +222,10 @@ class KeySet:
         self._keys: list[PyJWK] | None = None
         self._document: dict[str, Any] | None = None
         self._expires = 0.0
-        self._last_fetch = float("-inf")
+        self._last_refetch = float("-inf")
         self._lock = threading.Lock()
+        # Per thread: (fetch_count before, keys returned) of its latest lookup, for refetch_for_unverified.
+        self._latest_lookup = threading.local()
         self.fetch_count = 0
 
     @property
@@ -210,8 +245,7 @@ class KeySet:
         with self._lock:
             if not force and self._keys is not None and time.monotonic() < self._expires:
                 return self._keys
-            if force or self._keys is None or time.monotonic() >= self._expires:
-                self._load(prefer_shared=not force)
+            self._load(prefer_shared=not force)
             assert self._keys is not None
             return self._keys
 
@@ -223,7 +257,6 @@ class KeySet:
             except Exception as exc:
                 raise StorageError(description="the cache could not be read for the provider's keys") from exc
         if not isinstance(document, dict):
-            self._last_fetch = time.monotonic()
             self.fetch_count += 1
             document = self.fetch_document()
             # Parse before sharing: a broken answer must not sit in the cache for a whole TTL.
@@ -238,39 +271,58 @@ class KeySet:
             self._document = document
         self._expires = time.monotonic() + self.ttl
 
+    def _refetch_is_rate_limited(self) -> bool:
+        return time.monotonic() - self._last_refetch < self.refetch_interval
+
+    def _refetch(self) -> None:
+        """Fetch now because a token names a key we lack; spends the refetch budget."""
+        self._last_refetch = time.monotonic()
+        self._load(prefer_shared=False)
+
     def lookup(self, kid: str | None, alg: str) -> Iterable[PyJWK]:
         """Keys that may have signed a token with this ``kid`` (all keys when it has none)."""
+        fetches_before = self.fetch_count
         keys = self.keys()
+        self._latest_lookup.seen = (fetches_before, keys)
         if kid is None:
             return keys
         matching = [k for k in keys if k.key_id == kid]
-        if matching or self._static is not None:
+        if matching:
             return matching
+        if self._static is not None:
+            raise UnknownSigningKeyError(
+                "the token's kid is in none of the keys given as jwks=, and jwks= is never refetched: "
+                "set jwks_uri or server_metadata_url (instead of jwks=) to follow the provider's key rotation"
+            )
         with self._lock:
             # Checked under the lock: concurrent forged tokens make one refetch, not one each.
-            keys = self._keys or []
-            matching = [k for k in keys if k.key_id == kid]
+            matching = [k for k in self._keys or [] if k.key_id == kid]
             if matching:
                 return matching
-            if time.monotonic() - self._last_fetch < self.refetch_interval:
+            if self._refetch_is_rate_limited():
                 raise InvalidIdTokenError("kid", "the token's kid is unknown (key refetch is rate-limited)")
-            self._load(prefer_shared=False)
+            if self.fetch_count != fetches_before:
+                return []  # fetched from the provider during this lookup: a refetch would bring the same keys
+            self._refetch()
             return [k for k in self._keys or [] if k.key_id == kid]
 
-
     def refetch_for_unverified(self) -> list[PyJWK]:
-        """Fresh keys for a kid-less token that no known key verifies; ``[]`` when rate-limited.
+        """Fresh keys for a kid-less token that no key of this thread's last :meth:`lookup` verifies.
 
-        Shares the unknown-kid budget: at most one refetch per ``refetch_interval``.
+        ``[]`` when there is nothing new to try: the keys were fetched during that
+        lookup, or a refetch is rate-limited (the budget is shared with unknown kids).
         """
         if self._static is not None:
             return []
+        fetches_before, tried = getattr(self._latest_lookup, "seen", (None, None))
         with self._lock:
-            if time.monotonic() - self._last_fetch < self.refetch_interval:
+            if tried is not None and self._keys is not tried:
+                return list(self._keys or [])  # another thread loaded keys since: try those, no fetch
+            fresh = fetches_before is not None and self.fetch_count != fetches_before
+            if fresh or self._refetch_is_rate_limited():
                 return []
-            before = self._document
-            self._load(prefer_shared=False)
-            return list(self._keys or []) if self._document != before else []
+            self._refetch()
+            return list(self._keys or [])
 
 
 def build_logout_url(end_session_endpoint: str, params: Mapping[str, Any]) -> str:

@@ -7,29 +7,61 @@ and how an expired one is renewed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, MutableMapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from flask import Flask, g, has_app_context, redirect
 from flask import session as flask_session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from .compliance import fix_protected_request
 from .config import ClientConfig
-from .errors import MissingTokenError
+from .errors import MissingTokenError, UnsafeRequestUrlError
 from .flowstate import DEFAULT_TTL, FlowStateStore
 from .http import build_session, send
+from .tokens import OAuth2Token
 
 if TYPE_CHECKING:
     from .extension import AppState
 
 
+_EXPLICIT_ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
+
+
 @lru_cache(maxsize=512)
 def join_api_url(base: str, url: str) -> str:
-    """Join a relative API path onto ``api_base_url`` the way Authlib does (urljoin)."""
-    return urljoin(base, url)
+    """Join a relative API path onto ``api_base_url`` the way Authlib does (urljoin).
+
+    ``/path`` is on the base's origin, ``path`` under the base; an explicit
+    ``https://`` or ``http://`` URL is used as it is.  Anything else that would
+    leave the base's origin (``//host``, ``\\\\host``, ``https:path``) raises
+    :class:`UnsafeRequestUrlError` before a token is attached: a path taken from
+    user input must not carry the bearer token to another host.
+    """
+    if _EXPLICIT_ABSOLUTE.match(url):
+        return url
+    try:
+        joined = urljoin(base, url)
+        # Browsers and some proxies read a backslash as "/": "/<backslash>host" may name a host too.
+        leaves = "\\" in url.split("?", 1)[0].split("#", 1)[0] or bool(urlsplit(url).scheme)
+        leaves = leaves or _origin(joined) != _origin(base)
+    except ValueError:  # e.g. "//[bad" (an invalid IPv6 host)
+        leaves = True
+    if leaves:
+        raise UnsafeRequestUrlError(
+            "a relative API URL would leave api_base_url's host (a //host, backslash or scheme-relative form); "
+            "pass an absolute https:// URL to call another host"
+        )
+    return joined
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 class RemoteApp:
@@ -109,13 +141,17 @@ class RemoteApp:
         fetch = self._fetch_token_callback()
         if fetch is not None:
             token = fetch()
-            if token:
-                self.token = token
-            return token or None
+            if not token:
+                return None
+            self.token = token
+            return g.get(self._g_key)
         return None
 
     @token.setter
     def token(self, token: Mapping[str, Any] | None) -> None:
+        # OAuth 2 tokens are kept as OAuth2Token, whose repr() hides the credentials.
+        if self.is_oauth2 and isinstance(token, Mapping) and not isinstance(token, OAuth2Token):
+            token = OAuth2Token(token)
         setattr(g, self._g_key, token)
 
     def _fetch_token_callback(self) -> Callable[[], Any] | None:
@@ -158,7 +194,11 @@ class RemoteApp:
     def _store_refreshed(
         self, caller_token: MutableMapping[str, Any], old: Mapping[str, Any], new: dict[str, Any]
     ) -> None:
-        """Put a renewed token where callers look: the dict they passed, and ``g`` if it held the old one."""
+        """Put a renewed token where callers look: the dict they passed, and ``g`` if it held the old one.
+
+        ``g`` gets the caller's dict itself when it is an :class:`OAuth2Token`, else a copy
+        of it (the setter's rule), so later calls in this request see the new token.
+        """
         current = g.get(self._g_key) if has_app_context() else None
         if caller_token is not new:
             caller_token.clear()
@@ -179,16 +219,23 @@ class RemoteApp:
         first when it has expired; ``withhold_token=True`` sends none.  Other
         keyword arguments go to :meth:`requests.Session.request`.
         """
+        return self._request(method, url, "API call", token, withhold_token, **kwargs)
+
+    def _request(
+        self, method: str, url: str, purpose: str, token: Any = None, withhold_token: bool = False, **kwargs: Any
+    ) -> requests.Response:
+        """:meth:`request`, with the ``purpose`` that transport errors name ("userinfo request")."""
         base = self.config.api_base_url
-        if base and not url.startswith(("https://", "http://")):
+        if base:
             url = join_api_url(base, url)
         if not withhold_token:
-            self._apply_token(self._resolve_token(token), kwargs)
+            applied = self._apply_token(self._resolve_token(token), kwargs)
+            url = fix_protected_request(self.session, applied, url, kwargs)
         if "timeout" not in kwargs:
             kwargs["timeout"] = self._timeout
         for key, value in self._requests_settings.items():
             kwargs.setdefault(key, value)
-        return send(self.session, method, url, **kwargs)
+        return send(self.session, method, url, purpose=purpose, **kwargs)
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
         """``request("GET", url, ...)``."""

@@ -1,4 +1,4 @@
-"""Token data: normalising token responses, deciding expiry, and single-flight refresh.
+"""Token data: the token type, normalising token responses, deciding expiry, and single-flight refresh.
 
 ``SingleFlight`` makes concurrent callers that hold the same expired token share one
 refresh: threads of a process wait for the one in flight and share its outcome (the
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -23,40 +24,80 @@ from .errors import BadResponseError, StorageError
 
 logger = logging.getLogger("flask_oauth_registry")
 
+#: Token members whose values are credentials: never shown by ``repr()``.
+SECRET_MEMBERS = frozenset({"access_token", "refresh_token", "id_token"})
 
-def normalize_token(token: Mapping[str, Any], now: float | None = None) -> dict[str, Any]:
+
+class OAuth2Token(dict[str, Any]):
+    """A token as the provider issued it: a plain ``dict`` whose ``repr()`` hides the credentials.
+
+    It compares equal to a ``dict`` with the same items, pickles, and serialises to
+    JSON (and into a Flask session) as a ``dict``; only ``repr()``/``str()`` differ,
+    so a token that reaches a log line, a traceback or a debugger shows
+    ``'access_token': '***'`` instead of the credential.
+    """
+
+    def __repr__(self) -> str:
+        shown = {key: "***" if key in SECRET_MEMBERS and value else value for key, value in self.items()}
+        return repr(shown)
+
+    __str__ = __repr__
+
+
+def _seconds(value: Any, member: str) -> int:
+    """A finite number of seconds from a number or numeric string, else a broken provider answer."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int such as 10**400
+        number = math.nan
+    # NaN never compares as expired and Infinity never expires: both are refused.
+    if not math.isfinite(number):
+        raise BadResponseError(description=f"the token's {member} is not a number")
+    return int(number)
+
+
+def normalize_token(token: Mapping[str, Any], now: float | None = None) -> OAuth2Token:
     """A copy of a token response with ``expires_at`` (epoch seconds) filled in.
 
-    ``expires_in`` may come as a number or a numeric string; an unusable value
-    (not a finite number) is a broken provider answer.
+    ``expires_in`` and ``expires_at`` may come as numbers or numeric strings; a
+    value that is not a finite number is a broken provider answer.
     """
-    result = dict(token)
-    if result.get("expires_at") is None and result.get("expires_in") not in (None, ""):
-        try:
-            expires_in = int(float(result["expires_in"]))
-        except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity, 1e999
-            raise BadResponseError(description="the token's expires_in is not a number") from None
+    result = OAuth2Token(token)
+    if result.get("expires_at") is not None:
+        result["expires_at"] = _seconds(result["expires_at"], "expires_at")
+    elif result.get("expires_in") not in (None, ""):
+        expires_in = _seconds(result["expires_in"], "expires_in")
         result["expires_at"] = int((now if now is not None else time.time()) + expires_in)
-    elif result.get("expires_at") is not None:
-        try:
-            result["expires_at"] = int(float(result["expires_at"]))
-        except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity, 1e999
-            raise BadResponseError(description="the token's expires_at is not a number") from None
     return result
 
 
-def is_expired(token: Mapping[str, Any], leeway: int, now: float | None = None) -> bool:
-    """True when the token expires within ``leeway`` seconds; a token without expiry never does."""
+def is_expired(token: Mapping[str, Any], leeway: float, now: float | None = None) -> bool:
+    """True when the token expires within ``leeway`` seconds; a token without expiry never does.
+
+    An ``expires_at`` that is not a finite number counts as expired: a token whose
+    lifetime is unknown is renewed rather than trusted for ever.
+    """
     expires_at = token.get("expires_at")
     if expires_at is None:
         return False
-    return float(expires_at) - leeway < (now if now is not None else time.time())
+    try:
+        seconds = float(expires_at)
+    except (TypeError, ValueError, OverflowError):
+        return True
+    if not math.isfinite(seconds):
+        return True
+    return seconds - leeway < (now if now is not None else time.time())
 
 
 def token_fingerprint(token: Mapping[str, Any]) -> str:
-    """A stable, non-reversible key for "this token", for locks and shared results."""
-    material = token.get("refresh_token") or token.get("access_token") or ""
-    return hashlib.sha256(str(material).encode()).hexdigest()[:32]
+    """A stable, non-reversible key for "this token" (access and refresh token), for locks and results.
+
+    Both members count: with a provider that does not rotate refresh tokens, each
+    refresh keeps the refresh token, and a key made of it alone would hand the
+    previous (expired) result to the next refresh.
+    """
+    material = f"{token.get('access_token') or ''}\x00{token.get('refresh_token') or ''}"
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
 class SingleFlight:
@@ -64,7 +105,10 @@ class SingleFlight:
 
     ``recent_ttl`` is how long the result stays available to late callers that
     still hold the old token (they get the new one instead of refreshing again,
-    which a provider rotating refresh tokens would refuse).
+    which a provider rotating refresh tokens would refuse).  A result that has
+    itself expired (within ``leeway`` seconds, as the app decides expiry, or half
+    the token's lifetime when that is shorter) is never handed out: the caller
+    refreshes instead.
     """
 
     def __init__(
@@ -74,8 +118,10 @@ class SingleFlight:
         recent_ttl: int = 120,
         lock_ttl: float = 40.0,
         poll_interval: float = 0.05,
+        leeway: float = 0,
     ) -> None:
         self.namespace = namespace
+        self.leeway = leeway
         self.cache = cache
         self.recent_ttl = recent_ttl
         self.lock_ttl = lock_ttl
@@ -99,7 +145,7 @@ class SingleFlight:
                 flight = self._flights[key] = Future()
         if not leader:
             new, _ = flight.result()
-            return dict(new), False
+            return OAuth2Token(new), False
         try:
             outcome = self._refresh_once(key, refresh)
         except BaseException as exc:
@@ -112,10 +158,28 @@ class SingleFlight:
             with self._flights_guard:
                 del self._flights[key]
 
+    def _usable(self, done: Any) -> bool:
+        """A shared or remembered result that another caller may still use."""
+        return isinstance(done, Mapping) and not is_expired(done, self._leeway_for(done))
+
+    def _leeway_for(self, token: Mapping[str, Any]) -> float:
+        """The app's leeway, but at most half the token's lifetime when the token says it.
+
+        A provider may issue tokens that live less than the leeway: by the leeway
+        alone each would be expired at birth, never shared, and a provider that
+        rotates refresh tokens would refuse every caller's refresh but the first.
+        """
+        lifetime_given: Any = token.get("expires_in")
+        try:
+            lifetime = float(lifetime_given)
+        except (TypeError, ValueError, OverflowError):
+            return self.leeway
+        return min(self.leeway, lifetime / 2) if math.isfinite(lifetime) and lifetime > 0 else self.leeway
+
     def _refresh_once(self, key: str, refresh: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
         done = self._recent.get(key)
-        if done is not None:
-            return dict(done), False
+        if self._usable(done):
+            return OAuth2Token(done), False
         if self.cache is None:
             new = refresh()
             self._recent.set(key, new)
@@ -130,19 +194,19 @@ class SingleFlight:
         deadline = time.monotonic() + self.lock_ttl
         try:
             while True:
-                done = self.cache.get(result_key)
+                done = self._shared_result(result_key)
                 # The lock's value is when it was taken: a holder that died after an add()
                 # whose expiry was never set (cachelib sends SETNX then EXPIRE) is detected.
                 if done is None and self.cache.add(lock_key, time.time(), timeout=int(self.lock_ttl) + 1):
                     # Read again under the lock: the previous holder may have published
                     # its result and released the lock between our read and our add.
-                    done = self.cache.get(result_key)
+                    done = self._shared_result(result_key)
                     if done is None:
                         break
                     self._release(lock_key)
                 if done is not None:
                     self._recent.set(key, done)
-                    return dict(done), False
+                    return OAuth2Token(done), False
                 if time.monotonic() > deadline:
                     raise StorageError(description="timed out waiting for another process's token refresh")
                 self._clear_if_stale(lock_key)
@@ -163,6 +227,10 @@ class SingleFlight:
             return new, True
         finally:
             self._release(lock_key)
+
+    def _shared_result(self, result_key: str) -> Any:
+        done = self.cache.get(result_key)
+        return done if self._usable(done) else None
 
     def _clear_if_stale(self, lock_key: str) -> None:
         taken_at = self.cache.get(lock_key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +28,36 @@ def run_demo(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, str(DEMO), "--port", "0", "--provider-port", "0", *args],
         cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=60,
     )
+
+
+def run_demo_with_ports(port: str, provider_port: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(DEMO), "--port", port, "--provider-port", provider_port, "--check"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_a_taken_port_is_named_in_one_line_with_the_make_command_to_run_instead():
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        result = run_demo_with_ports(str(port), "0")
+    assert result.returncode == 2
+    assert result.stdout == ""  # nothing was started
+    match = re.fullmatch(rf"port {port} is in use: run `make demo DEMO_PORT=(\d+) DEVPROVIDER_PORT=0`\n", result.stderr)
+    assert match, result.stderr
+    assert int(match.group(1)) > port
+
+
+def test_a_taken_provider_port_is_named_too():
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        result = run_demo_with_ports("0", str(port))
+    assert result.returncode == 2
+    assert re.fullmatch(rf"port {port} is in use: run `make demo DEMO_PORT=0 DEVPROVIDER_PORT=\d+`\n", result.stderr)
 
 
 def test_check_signs_in_calls_the_api_refreshes_and_logs_out():

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 import requests_mock as rm
 from flask import Flask
 
-from flask_oauth_registry import OAuth, UserInfo
+from flask_oauth_registry import BadResponseError, OAuth, UserInfo
 
 PROFILE = {
     "id": 583231, "login": "octocat", "name": "The Octocat", "email": None,
@@ -63,3 +66,17 @@ def test_google_preset_uses_discovery_and_openid_scopes(app: Flask) -> None:
     client = OAuth(app).register("google", client_id="id", client_secret="secret")
     assert client.config.server_metadata_url == "https://accounts.google.com/.well-known/openid-configuration"
     assert client.config.is_oidc
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [("[" * 50000 + "]" * 50000, "nested too deeply"), ("<html>", "not JSON"), ('{"login": "x"}', "no id")],
+)
+def test_github_profile_that_is_not_a_usable_answer_is_a_bad_response(
+    requests_mock: Any, body: str, reason: str
+) -> None:
+    app = Flask(__name__)
+    github = OAuth(app).register("github", client_id="c", client_secret="s")
+    requests_mock.get("https://api.github.com/user", text=body)
+    with app.app_context(), pytest.raises(BadResponseError, match=reason):
+        github.userinfo(token={"access_token": "t", "token_type": "bearer"})

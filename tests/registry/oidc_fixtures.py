@@ -184,7 +184,9 @@ class FakeOpenIDProvider:
     returns the callback parameters.  The token endpoint issues an ID token signed
     with ``signing_key`` (which need not be among ``published_keys``: that is how a
     test makes an unknown ``kid``).  ``client_secret=None`` makes it expect a public
-    client (no Authorization header, ``client_id`` in the body).
+    client (no Authorization header, ``client_id`` in the body).  Logins get a
+    refresh token, which refreshes keep (no rotation); ``refresh_id_token_claims``
+    adds an ID token to refresh answers.
     """
 
     def __init__(
@@ -205,6 +207,9 @@ class FakeOpenIDProvider:
         self.userinfo_claims: dict[str, Any] = {"sub": SUBJECT, "email": "ada@example.test", "name": "Ada"}
         self.userinfo_answer: tuple[str, str] | None = None  # (content type, body) instead of JSON claims
         self.token_answer: tuple[int, str, str] | None = None  # (status, content type, body) instead of a token
+        # Claims (overrides of a valid ID token) for an id_token in refresh answers; None: no id_token.
+        self.refresh_id_token_claims: dict[str, Any] | None = None
+        self.refresh_tokens: set[str] = set()
         self.grants: dict[str, dict[str, str]] = {}
         self.access_tokens: list[str] = []
         self.id_tokens: list[str] = []
@@ -253,6 +258,8 @@ class FakeOpenIDProvider:
             return body
         context.headers["Content-Type"] = "application/json"
         form = {k: v[0] for k, v in parse_qs(req.text or "").items()}
+        if form.get("grant_type") == "refresh_token":
+            return self._refresh_grant(req, form, context)
         problem = self._client_auth_problem(req, form) or self._grant_problem(form)
         if problem:
             context.status_code = 401 if problem == "invalid_client" else 400
@@ -264,10 +271,28 @@ class FakeOpenIDProvider:
         id_token = self.sign_id_token(**claims)
         self.access_tokens.append(access_token)
         self.id_tokens.append(id_token)
+        refresh_token = secrets.token_urlsafe(24)
+        self.refresh_tokens.add(refresh_token)
         return json.dumps({
             "access_token": access_token, "token_type": "Bearer", "expires_in": 3600,
-            "id_token": id_token, "scope": grant.get("scope", ""),
+            "id_token": id_token, "scope": grant.get("scope", ""), "refresh_token": refresh_token,
         })
+
+    def _refresh_grant(self, req: Any, form: dict[str, str], context: Any) -> str:
+        """A refresh that keeps the refresh token (no rotation), with an id_token when asked."""
+        problem = self._client_auth_problem(req, form)
+        if problem is None and form.get("refresh_token") not in self.refresh_tokens:
+            problem = "invalid_grant"
+        if problem:
+            context.status_code = 401 if problem == "invalid_client" else 400
+            return json.dumps({"error": problem})
+        access_token = secrets.token_urlsafe(24)
+        self.access_tokens.append(access_token)
+        answer: dict[str, Any] = {"access_token": access_token, "token_type": "Bearer", "expires_in": 3600}
+        if self.refresh_id_token_claims is not None:
+            claims = {"at_hash": left_half_hash(access_token), **self.refresh_id_token_claims}
+            answer["id_token"] = self.sign_id_token(**claims)
+        return json.dumps(answer)
 
     def _client_auth_problem(self, req: Any, form: dict[str, str]) -> str | None:
         authorization = req.headers.get("Authorization")

@@ -87,3 +87,32 @@ def test_cache_failure_is_a_storage_error_not_a_session_fallback() -> None:
     with pytest.raises(StorageError):
         store.save("s1", {"nonce": "n"})
     assert session == {}
+
+
+@pytest.mark.parametrize("cache", [None, SimpleCache()], ids=["session", "cache"])
+def test_state_of_an_app_whose_name_extends_another_cannot_be_popped_through_it(cache: SimpleCache | None) -> None:
+    session: dict = {}
+    corp, corp_eu = FlowStateStore("corp", session, cache), FlowStateStore("corp_eu", session, cache)
+    corp_eu.save("x", {"nonce": "corp-eu-nonce"})
+    with pytest.raises(MismatchingStateError):
+        corp.pop("eu_x")  # "_state_corp_" + "eu_x" must not name corp_eu's flow "x"
+    assert corp_eu.pop("x")["nonce"] == "corp-eu-nonce"
+
+
+def test_pruning_pending_flows_leaves_an_app_whose_name_extends_this_one_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    session: dict = {}
+    clock = [1000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    corp, corp_eu = FlowStateStore("corp", session), FlowStateStore("corp_eu", session)
+    for n in range(3):
+        clock[0] += 1
+        corp_eu.save(f"eu{n}", {"nonce": f"n{n}"})
+    for n in range(12):
+        clock[0] += 1
+        corp.save(f"s{n}", {})
+    assert [corp_eu.pop(f"eu{n}")["nonce"] for n in range(3)] == ["n0", "n1", "n2"]
+    assert corp.pop("s11") == {"created_at": int(clock[0])}
+    with pytest.raises(MismatchingStateError):
+        corp.pop("s0")  # corp's own oldest flows are still dropped

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -206,3 +207,90 @@ def test_a_provider_dripping_its_answer_is_cut_off_at_the_read_timeout(app: Flas
         stop.set()
         thread.join()
         listener.close()
+
+
+# -- what a transport failure names ------------------------------------------------------------
+
+
+def closed_loopback_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_refused_token_request_names_the_host_port_and_the_call_not_the_query(app: Flask) -> None:
+    port = closed_loopback_port()
+    client = OAuth(app).register("down", client_id="c", client_secret="client-secret-value",
+                                 access_token_url=f"http://127.0.0.1:{port}/token?tenant=query-secret")
+    with pytest.raises(ConnectionFailedError) as info:
+        client.fetch_access_token()
+    message = str(info.value)
+    assert f"127.0.0.1:{port}" in message and "token request" in message
+    assert "query-secret" not in message and "/token" not in message and "client-secret-value" not in message
+
+
+def test_refused_api_call_names_the_host_port_and_the_call_not_the_query(app: Flask) -> None:
+    port = closed_loopback_port()
+    client = OAuth(app).register("down", api_base_url=f"http://127.0.0.1:{port}/")
+    with pytest.raises(ConnectionFailedError) as info:
+        client.get("items?page=query-secret", token={"access_token": "secret-token-value"})
+    message = str(info.value)
+    assert f"127.0.0.1:{port}" in message and "API call" in message and "token request" not in message
+    assert "query-secret" not in message and "secret-token-value" not in message
+
+
+def test_stalled_discovery_names_the_host_port_and_the_call(app: Flask, server: ProviderServer) -> None:
+    client = OAuth(app).register("slow", client_id="c", server_metadata_url=server.url + "stall?x=query-secret",
+                                 client_kwargs={"timeout": 0.3})
+    with pytest.raises(RequestTimeoutError) as info:
+        client.load_server_metadata()
+    message = str(info.value)
+    assert f"discovery request to 127.0.0.1:{server.server_address[1]} timed out" in message
+    assert "query-secret" not in message
+
+
+# -- JSON nested too deeply to parse ---------------------------------------------------------------
+
+NESTED_ARRAYS = "[" * 50000 + "]" * 50000
+NESTED_OBJECTS = '{"a":' * 50000 + "1" + "}" * 50000
+
+
+@pytest.mark.parametrize("body", [NESTED_ARRAYS, NESTED_OBJECTS], ids=["arrays", "objects"])
+def test_deeply_nested_token_response_is_a_bad_response(app: Flask, requests_mock: Any, body: str) -> None:
+    requests_mock.post("https://op.test/token", text=body, headers={"Content-Type": "application/json"})
+    client = OAuth(app).register("deep", client_id="c", client_secret="s", access_token_url="https://op.test/token")
+    with pytest.raises(BadResponseError):
+        client.fetch_access_token()
+
+
+@pytest.mark.parametrize("body", [NESTED_ARRAYS, NESTED_OBJECTS], ids=["arrays", "objects"])
+def test_deeply_nested_discovery_document_is_a_bad_response(app: Flask, requests_mock: Any, body: str) -> None:
+    requests_mock.get("https://op.test/.well-known/openid-configuration", text=body)
+    client = OAuth(app).register("deep", client_id="c",
+                                 server_metadata_url="https://op.test/.well-known/openid-configuration")
+    with pytest.raises(BadResponseError, match="nested too deeply"):
+        client.load_server_metadata()
+
+
+@pytest.mark.parametrize("body", [NESTED_ARRAYS, NESTED_OBJECTS], ids=["arrays", "objects"])
+def test_deeply_nested_jwks_is_a_bad_response(app: Flask, requests_mock: Any, body: str) -> None:
+    requests_mock.get("https://op.test/jwks", text=body)
+    client = OAuth(app).register("deep", client_id="c", jwks_uri="https://op.test/jwks")
+    with pytest.raises(BadResponseError, match="nested too deeply"):
+        client.fetch_jwk_set()
+
+
+@pytest.mark.parametrize("body", [NESTED_ARRAYS, NESTED_OBJECTS], ids=["arrays", "objects"])
+def test_deeply_nested_userinfo_is_a_bad_response(app: Flask, requests_mock: Any, body: str) -> None:
+    requests_mock.get("https://op.test/userinfo", text=body, headers={"Content-Type": "application/json"})
+    client = OAuth(app).register("deep", client_id="c", userinfo_endpoint="https://op.test/userinfo")
+    with app.app_context(), pytest.raises(BadResponseError, match="nested too deeply"):
+        client.userinfo(token={"access_token": "at", "token_type": "Bearer"})
+
+
+def test_requests_mock_answers_still_go_through_the_size_cap(app: Flask, requests_mock: Any) -> None:
+    """requests-mock builds real streamed responses: they are read like the network's, cap included."""
+    requests_mock.post("https://op.test/token", content=b'{"access_token": "' + b"a" * (2 * 1024 * 1024) + b'"}')
+    client = OAuth(app).register("big", client_id="c", client_secret="s", access_token_url="https://op.test/token")
+    with pytest.raises(BadResponseError, match="token request from op.test:443 is larger than"):
+        client.fetch_access_token()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from cachelib import SimpleCache
 
-from flask_oauth_registry import BadResponseError, InvalidIdTokenError
+from flask_oauth_registry import BadResponseError, InvalidIdTokenError, UnknownSigningKeyError
 from flask_oauth_registry.registry import oidc
 from flask_oauth_registry.registry.oidc import (
     KeySet,
@@ -80,8 +80,27 @@ def test_metadata_whose_issuer_is_not_the_one_its_url_names_is_rejected() -> Non
         validate_metadata(discovery_document(issuer="https://evil.example.test"), DISCOVERY_URL)
 
 
-def test_metadata_issuer_may_differ_from_its_url_only_by_a_trailing_slash() -> None:
-    assert validate_metadata(discovery_document(issuer=ISSUER + "/"), DISCOVERY_URL)["issuer"] == ISSUER + "/"
+def test_metadata_issuer_differing_from_its_url_only_by_a_trailing_slash_is_rejected() -> None:
+    # OIDC Discovery 4.3: identical, not "equal but for a slash" (this test asserted the opposite before).
+    with pytest.raises(BadResponseError) as caught:
+        validate_metadata(discovery_document(issuer=ISSUER + "/"), DISCOVERY_URL)
+    assert caught.value.error == "issuer_mismatch"
+
+
+def test_metadata_issuer_with_a_trailing_slash_is_accepted_when_the_app_declares_it() -> None:
+    declared = ISSUER + "/"
+    assert validate_metadata(discovery_document(issuer=declared), DISCOVERY_URL, declared)["issuer"] == declared
+
+
+def test_declared_issuer_must_be_exactly_the_documents() -> None:
+    with pytest.raises(BadResponseError, match="issuer"):
+        validate_metadata(discovery_document(issuer=ISSUER), DISCOVERY_URL, ISSUER + "/")
+
+
+def test_declared_issuer_that_does_not_build_the_discovery_url_is_rejected() -> None:
+    with pytest.raises(BadResponseError, match="does not live at this discovery URL"):
+        validate_metadata(discovery_document(issuer="https://other.example.test"), DISCOVERY_URL,
+                          "https://other.example.test")
 
 
 def test_metadata_from_an_unconventional_url_only_needs_an_issuer() -> None:
@@ -355,7 +374,8 @@ def test_static_jwks_is_never_fetched_and_unknown_kids_are_not_refetched() -> No
     fetch = Counting(jwks(RSA))
     keyset = KeySet(fetch, static=jwks(EC))
     assert kids(keyset.lookup("ec-1", "ES256")) == ["ec-1"]
-    assert keyset.lookup("rsa-1", "RS256") == []
+    with pytest.raises(UnknownSigningKeyError):
+        keyset.lookup("rsa-1", "RS256")
     assert fetch.calls == 0
 
 
@@ -396,3 +416,20 @@ def test_kid_less_token_from_a_rotated_key_is_verified_after_one_rate_limited_re
             verify(forged.sign(id_token_claims()))
         assert caught.value.check == "signature"
     assert fetch.calls == 2  # within the interval forged kid-less tokens cause no fetch
+
+
+def test_register_with_a_declared_trailing_slash_issuer_loads_such_a_providers_metadata(requests_mock: Any) -> None:
+    from flask import Flask
+
+    from flask_oauth_registry import OAuth
+
+    requests_mock.get(DISCOVERY_URL, json=discovery_document(issuer=ISSUER + "/"))
+    app = Flask(__name__)
+    oauth = OAuth(app)
+    declared = oauth.register("auth0like", client_id="c", server_metadata_url=DISCOVERY_URL, issuer=ISSUER + "/")
+    undeclared = oauth.register("plain", client_id="c", server_metadata_url=DISCOVERY_URL)
+    with app.app_context():
+        assert declared.load_server_metadata()["issuer"] == ISSUER + "/"
+        with pytest.raises(BadResponseError) as caught:
+            undeclared.load_server_metadata()
+    assert caught.value.error == "issuer_mismatch"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -81,8 +82,7 @@ def test_parse_id_token_validates_and_returns_userinfo(provider: FakeOpenIDProvi
         with pytest.raises(InvalidIdTokenError) as caught:
             rp.oauth.prov.parse_id_token(token, nonce="another")
         assert caught.value.check == "nonce"
-        with pytest.raises(InvalidTokenError):
-            rp.oauth.prov.parse_id_token({"access_token": "at"}, nonce="n-1")
+        assert rp.oauth.prov.parse_id_token({"access_token": "at"}, nonce="n-1") is None  # as Authlib
 
 
 # -- userinfo -----------------------------------------------------------------------------------
@@ -199,3 +199,79 @@ def test_logout_with_discovery_lacking_an_end_session_endpoint_is_a_configuratio
     with rp.app.test_request_context(), pytest.raises(ConfigurationError, match="end-session endpoint") as caught:
         rp.oauth.prov.create_logout_url(post_logout_redirect_uri="https://rp.example.test/bye")
     assert "pass end_session_endpoint= to register()" in str(caught.value)
+
+
+# -- refresh: the login's identity stays bound (OIDC Core 12.2) -------------------------------------
+
+
+def expired_login(provider: FakeOpenIDProvider, rp: RelyingParty) -> dict[str, Any]:
+    """The token of a fresh login, made to look expired so that the next API call refreshes it."""
+    token = logged_in_token(provider, rp)
+    token["expires_at"] = int(time.time()) - 10
+    return token
+
+
+def relying_party_with_updates() -> tuple[RelyingParty, list[tuple[Any, ...]]]:
+    updates: list[tuple[Any, ...]] = []
+    rp = make_relying_party(
+        update_token=lambda token, refresh_token=None, access_token=None: updates.append((token, refresh_token))
+    )
+    return rp, updates
+
+
+def test_refresh_keeps_userinfo_binding(provider: FakeOpenIDProvider) -> None:
+    rp, updates = relying_party_with_updates()
+    token = expired_login(provider, rp)
+    first_access_token = token["access_token"]
+    provider.userinfo_claims = {"sub": "someone-else", "email": "mallory@example.test"}
+    with rp.app.test_request_context(), pytest.raises(InvalidTokenError, match="sub"):
+        rp.oauth.prov.userinfo(token=token)
+    assert token["access_token"] != first_access_token  # it was refreshed...
+    assert token["userinfo"]["sub"] == SUBJECT  # ...and still knows whose it is
+    [(stored, _)] = updates
+    assert stored["userinfo"]["sub"] == SUBJECT
+
+
+def test_refresh_with_a_new_id_token_of_the_same_user_replaces_userinfo(provider: FakeOpenIDProvider) -> None:
+    rp, updates = relying_party_with_updates()
+    token = expired_login(provider, rp)
+    provider.refresh_id_token_claims = {"email": "renamed@example.test"}
+    with rp.app.test_request_context():
+        assert rp.oauth.prov.userinfo(token=token).sub == SUBJECT
+    assert (token["userinfo"]["sub"], token["userinfo"]["email"]) == (SUBJECT, "renamed@example.test")
+    assert isinstance(token["userinfo"], UserInfo)
+    assert updates[0][0]["userinfo"]["email"] == "renamed@example.test"
+
+
+@pytest.mark.parametrize(
+    ("claims", "check"),
+    [({"sub": "someone-else"}, "sub"), ({"iss": "https://evil.example.test"}, "iss"), ({"aud": "another-rp"}, "aud")],
+    ids=["wrong-sub", "wrong-iss", "wrong-aud"],
+)
+def test_refresh_with_an_id_token_of_another_identity_is_rejected_and_nothing_is_stored(
+    provider: FakeOpenIDProvider, claims: dict[str, Any], check: str
+) -> None:
+    rp, updates = relying_party_with_updates()
+    token = expired_login(provider, rp)
+    before = dict(token)
+    provider.refresh_id_token_claims = claims
+    with rp.app.test_request_context():
+        with pytest.raises(InvalidIdTokenError) as caught:
+            rp.oauth.prov.get(provider.metadata["userinfo_endpoint"], token=token)
+        assert rp.oauth.prov.token is None  # nothing put on g
+    assert caught.value.check == check
+    assert token == before
+    assert updates == []
+
+
+def test_refresh_id_token_of_a_stored_token_without_userinfo_is_checked_against_its_id_token(
+    provider: FakeOpenIDProvider,
+) -> None:
+    rp, updates = relying_party_with_updates()
+    token = expired_login(provider, rp)
+    del token["userinfo"]  # stored by an app that kept only the provider's answer
+    provider.refresh_id_token_claims = {"sub": "someone-else"}
+    with rp.app.test_request_context(), pytest.raises(InvalidIdTokenError) as caught:
+        rp.oauth.prov.get(provider.metadata["userinfo_endpoint"], token=token)
+    assert caught.value.check == "sub"
+    assert updates == []

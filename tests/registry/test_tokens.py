@@ -13,6 +13,7 @@ from cachelib import SimpleCache
 from flask import Flask, g
 
 from flask_oauth_registry import (
+    BadResponseError,
     MissingTokenError,
     OAuth,
     ProviderError,
@@ -344,3 +345,109 @@ def test_token_expired_error_is_caught_by_authlib_style_invalid_token_handlers(a
     with app.test_request_context("/"), pytest.raises(InvalidTokenError) as caught:
         prov.get("u", token=token)
     assert caught.value.error == "token_expired"
+
+
+# -- providers that keep the refresh token; results that have expired themselves -----------------
+
+
+def unrotated_response(n: int, expires_in: int = 3600) -> dict[str, Any]:
+    """A refresh answer of a provider that does not rotate refresh tokens (none returned)."""
+    return {"access_token": f"new-at-{n}", "token_type": "Bearer", "expires_in": expires_in}
+
+
+def test_second_expiry_soon_after_a_refresh_without_rotation_refreshes_again(app: Flask, prov, updates) -> None:
+    token = expired_token()
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.post(TOKEN_URL, [{"json": unrotated_response(1)}, {"json": unrotated_response(2)}])
+        m.get(API + "u", text="ok")
+        prov.get("u", token=token)
+        assert token["refresh_token"] == "old-rt"
+        token["expires_at"] = int(time.time()) - 10  # the new token expires (revoked early, short-lived...)
+        prov.get("u", token=token)
+        assert m.last_request.headers["Authorization"] == "Bearer new-at-2"
+        assert len([r for r in m.request_history if r.url == TOKEN_URL]) == 2
+    assert [new["access_token"] for new, _, _ in updates] == ["new-at-1", "new-at-2"]
+
+
+def test_second_expiry_without_rotation_is_refreshed_again_across_processes_sharing_a_cache() -> None:
+    cache = SimpleCache()
+    apps = [
+        OAuth(Flask(f"worker{n}"), cache=cache).register(
+            "prov", client_id="c", client_secret="s", access_token_url=TOKEN_URL, api_base_url=API,
+            authorize_url="https://prov.test/a",
+        )
+        for n in range(2)
+    ]
+    with rm.Mocker() as m:
+        m.post(TOKEN_URL, [{"json": unrotated_response(1)}, {"json": unrotated_response(2)}])
+        m.get(API + "u", text="ok")
+        first = expired_token()
+        apps[0].get("u", token=first)
+        second = {**first, "expires_at": int(time.time()) - 10}  # worker 1 holds the refreshed token, now expired
+        apps[1].get("u", token=second)
+        assert m.last_request.headers["Authorization"] == "Bearer new-at-2"
+    assert second["access_token"] == "new-at-2"
+
+
+def test_a_shared_refresh_result_that_has_expired_itself_is_not_handed_out() -> None:
+    from flask_oauth_registry.registry.tokens import SingleFlight
+
+    cache = SimpleCache()
+    old = expired_token()
+    soon = {"access_token": "short-lived", "token_type": "Bearer", "expires_at": int(time.time()) + 30}
+    first, performed = SingleFlight("prov", cache=cache, leeway=60).run(old, lambda: soon)
+    assert performed and first["access_token"] == "short-lived"
+    for flight in (SingleFlight("prov", cache=cache, leeway=60), SingleFlight("prov", leeway=60)):
+        flight.run(old, lambda: soon)  # remembers the short-lived result in process, too
+        new, performed = flight.run(old, lambda: fresh_response(2))
+        assert performed and new["access_token"] == "new-at-2"
+
+
+def test_a_shared_refresh_result_still_valid_is_handed_to_a_late_caller() -> None:
+    from flask_oauth_registry.registry.tokens import SingleFlight
+
+    cache = SimpleCache()
+    old = expired_token()
+    SingleFlight("prov", cache=cache, leeway=60).run(old, lambda: normalize_token(fresh_response(1)))
+    new, performed = SingleFlight("prov", cache=cache, leeway=60).run(old, lambda: fresh_response(2))
+    assert not performed and new["access_token"] == "new-at-1"
+
+
+# -- lifetimes that are not finite numbers --------------------------------------------------------
+
+
+@pytest.mark.parametrize("member", ["expires_in", "expires_at"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), "NaN", "Infinity", "-Infinity", 1e999,
+                                   "1e999", "soon", [], {}])
+def test_normalize_token_refuses_a_lifetime_that_is_not_a_finite_number(member: str, value: Any) -> None:
+    with pytest.raises(BadResponseError, match=f"{member} is not a number"):
+        normalize_token({"access_token": "a", member: value})
+
+
+@pytest.mark.parametrize("expires_at", [float("nan"), float("inf"), "Infinity", "NaN", "soon"])
+def test_a_token_whose_expires_at_is_not_a_finite_number_counts_as_expired(expires_at: Any) -> None:
+    assert is_expired({"access_token": "a", "expires_at": expires_at}, leeway=0)
+
+
+@pytest.mark.parametrize("expires_at", [float("nan"), float("inf"), "Infinity"])
+def test_a_user_token_with_a_non_finite_expires_at_is_refreshed_not_trusted_for_ever(
+    app: Flask, prov, expires_at: Any
+) -> None:
+    token = expired_token(expires_at=expires_at)
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.post(TOKEN_URL, json=fresh_response())
+        m.get(API + "u", text="ok")
+        prov.get("u", token=token)
+        assert m.last_request.headers["Authorization"] == "Bearer new-at-1"
+    assert token["expires_at"] > time.time()
+
+
+def test_a_just_issued_result_shorter_lived_than_the_leeway_is_still_shared() -> None:
+    from flask_oauth_registry.registry.tokens import SingleFlight
+
+    cache = SimpleCache()
+    old = expired_token()
+    short = normalize_token({"access_token": "short-lived", "token_type": "Bearer", "expires_in": 30})
+    SingleFlight("prov", cache=cache, leeway=60).run(old, lambda: short)
+    new, performed = SingleFlight("prov", cache=cache, leeway=60).run(old, lambda: fresh_response(2))
+    assert not performed and new["access_token"] == "short-lived"  # a rotating provider would refuse a 2nd refresh
