@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: test lint venv clean docs tools demo bench
+.PHONY: test check lint venv clean docs tools demo bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ venv: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy flask_oauth_registry
+
+# The fast inner loop: ruff, mypy and the tests not marked slow; pytest arguments via ARGS,
+# e.g. make check ARGS="tests/registry -k refresh"
+check: lint
+	$(BIN)/python -m pytest -q -m "not slow" $(ARGS)
 
 # The dev provider on 127.0.0.1:5556 and the quickstart on http://127.0.0.1:5000/ until Ctrl-C.
 # Other ports: make demo DEMO_PORT=5001 DEVPROVIDER_PORT=5557

@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from ._version import __version__
-from .registry.config import ConfigurationWarning
 from .registry.errors import (
     BadResponseError,
     ConfigurationError,
+    ConfigurationWarning,
     ConnectionFailedError,
     InvalidCallbackError,
     InvalidIdTokenError,

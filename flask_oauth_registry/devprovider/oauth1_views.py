@@ -8,9 +8,9 @@ from flask import Blueprint, Response, redirect, request
 from oauthlib.common import add_params_to_uri
 from oauthlib.oauth1 import OAuth1Error
 
-from . import pages
 from .bridge import json_response, oauthlib_response, request_parts
 from .login import current_login, sign_in
+from .pages import consent_page, message_page
 from .settings import SUPPORTED_SCOPES
 from .state import ProviderState, provider_state
 
@@ -18,7 +18,7 @@ blueprint = Blueprint("devprovider_oauth1", __name__, url_prefix="/oauth1")
 
 
 def _page(st: ProviderState, title: str, message: str, status: int = 200, details: str = ""):
-    html = pages.message_page(
+    html = message_page(
         issuer=st.issuer(), title=title, message=message, details=details, is_error=status >= 400
     )
     return html, status
@@ -54,7 +54,7 @@ def authorize():
         username = request.form.get("username") or (
             login.user if login else st.settings.default_user
         )
-        html = pages.consent_page(
+        html = consent_page(
             issuer=st.issuer(), client_name=client.display_name, protocol="OAuth 1.0a",
             scopes=record.realms, username=username,
             users=[u.username for u in st.settings.users], action=request.full_path, error=error,

@@ -2,42 +2,31 @@
 
 oauthlib implements the protocol (grant flows, PKCE, token responses, error
 handling); this module only answers its questions from the settings and the
-in-memory store, and mints the ID token it asks for.
+in-memory store.  oauthlib needs one validator object with its method names; the
+validator hands client authentication, ID-token minting and login-session checks
+to small collaborators (:mod:`.client_auth`, :mod:`.oidc_claims`) and builds the
+store's records with :mod:`.grant_records`.
 """
 
 from __future__ import annotations
 
-import base64
-import hmac
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote_plus
 
-import jwt
 from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.openid import RequestValidator, Server
 
-from .keys import SigningKey, token_hash
+from .client_auth import ClientAuthenticator
+from .grant_records import code_grant, token_records
+from .keys import SigningKey
 from .login import LoginState
+from .oidc_claims import IdTokenMinter, LoginChecks
 from .settings import SUPPORTED_SCOPES, OAuth2ClientConfig, ProviderSettings
-from .store import AccessToken, CodeGrant, RefreshToken, Store, now
+from .store import CodeGrant, Store
 
 #: Grant types the provider enables; oauthlib's Server also knows password and device code.
 ENABLED_GRANTS = ("authorization_code", "refresh_token", "client_credentials")
 CLIENT_CREDENTIALS_DEFAULT_SCOPES = ("api",)
-
-
-def _basic_credentials(request: Any) -> tuple[str, str] | None:
-    """``client_secret_basic`` credentials (RFC 6749 2.3.1 form-encoding), "" when malformed."""
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        return "", ""
-    client_id, sep, secret = decoded.partition(":")
-    return (unquote_plus(client_id), unquote_plus(secret)) if sep else ("", "")
 
 
 class DevOIDCValidator(RequestValidator):
@@ -58,9 +47,9 @@ class DevOIDCValidator(RequestValidator):
         super().__init__()
         self.settings = settings
         self.store = store
-        self.key = key
-        self.issuer = issuer
-        self.current_login = current_login
+        self.clients = ClientAuthenticator(settings)
+        self.login_checks = LoginChecks(key, current_login)
+        self.id_tokens = IdTokenMinter(settings, key, issuer)
 
     def _client(self, client_id: str | None) -> OAuth2ClientConfig | None:
         return self.settings.client(client_id)
@@ -68,34 +57,15 @@ class DevOIDCValidator(RequestValidator):
     # -- client authentication ---------------------------------------------------------
     def client_authentication_required(self, request: Any, *args: Any, **kwargs: Any) -> bool:
         """Required when credentials are presented or the client is not public."""
-        if _basic_credentials(request) is not None or request.client_secret is not None:
-            return True
-        client = self._client(request.client_id)
-        return client is None or not client.is_public
+        return self.clients.required(request)
 
     def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
         """``client_secret_basic`` (preferred) or ``client_secret_post``."""
-        creds = _basic_credentials(request)
-        if creds is None:
-            creds = (request.client_id or "", request.client_secret or "")
-        elif request.client_id and request.client_id != creds[0]:
-            return False
-        client_id, secret = creds
-        client = self._client(client_id)
-        if client is None or client.client_secret is None:
-            return False
-        if not hmac.compare_digest(secret.encode(), client.client_secret.encode()):
-            return False
-        request.client, request.client_id = client, client.client_id
-        return True
+        return self.clients.authenticate(request)
 
     def authenticate_client_id(self, client_id: str, request: Any, *args: Any, **kwargs) -> bool:
         """Auth method ``none``: only public clients may identify without a secret."""
-        client = self._client(client_id)
-        if client is None or not client.is_public:
-            return False
-        request.client = client
-        return True
+        return self.clients.authenticate_public(client_id, request)
 
     def validate_client_id(self, client_id: str, request: Any, *args: Any, **kwargs: Any) -> bool:
         """Authorization endpoint: the client must be registered."""
@@ -139,51 +109,20 @@ class DevOIDCValidator(RequestValidator):
 
     def save_authorization_code(self, client_id, code, request, *args, **kwargs) -> None:
         """Store the code with user, nonce, auth_time and PKCE challenge for the token step."""
-        claims = request.claims if isinstance(request.claims, dict) else None
-        self.store.save_code(
-            CodeGrant(
-                code=code["code"],
-                client_id=client_id,
-                redirect_uri=request.redirect_uri,
-                scopes=list(request.scopes or []),
-                user=request.user,
-                auth_time=int(getattr(request, "auth_time", None) or now()),
-                expires_at=now() + self.settings.authorization_code_ttl,
-                nonce=request.nonce,
-                code_challenge=request.code_challenge,
-                code_challenge_method=request.code_challenge_method,
-                claims=claims,
-            )
-        )
+        self.store.save_code(code_grant(client_id, code, request, self.settings))
 
     # -- OpenID Connect session checks (prompt, max_age, id_token_hint) ------------------
     def validate_silent_login(self, request) -> bool:
         """``prompt=none``: a login exists and satisfies ``max_age``."""
-        login = self.current_login()
-        if login is None:
-            return False
-        if request.max_age not in (None, ""):
-            try:
-                return login.age() <= int(request.max_age)
-            except ValueError:
-                return False
-        return True
+        return self.login_checks.silent_login(request.max_age)
 
     def validate_silent_authorization(self, request) -> bool:
         """``prompt=none``: the signed-in user approved this client before."""
-        login = self.current_login()
-        return bool(login and request.client_id in login.consented)
+        return self.login_checks.silent_authorization(request.client_id)
 
     def validate_user_match(self, id_token_hint, scopes, claims, request) -> bool:
         """An ``id_token_hint`` must be ours and name the signed-in user (if any)."""
-        if not id_token_hint:
-            return True
-        try:
-            hint = self.key.verify(id_token_hint, verify_exp=False)
-        except jwt.InvalidTokenError:
-            return False
-        login = self.current_login()
-        return login is None or hint.get("sub") == login.user
+        return self.login_checks.user_match(id_token_hint)
 
     # -- token endpoint: authorization_code --------------------------------------------
     def get_authorization_code_scopes(self, client_id, code, redirect_uri, request) -> list[str]:
@@ -257,49 +196,11 @@ class DevOIDCValidator(RequestValidator):
 
     def save_bearer_token(self, token, request, *args, **kwargs) -> None:
         """Store the access token (and refresh token) with user, scopes and expiry."""
-        scopes = list(request.scopes or [])
-        user = request.user
-        auth_time = getattr(request, "auth_time", None)
-        expires_at = now() + int(token.get("expires_in", self.settings.access_token_ttl))
-        access = AccessToken(
-            token["access_token"], request.client_id, scopes, expires_at, user, auth_time,
-            token.get("refresh_token"),
-        )
-        refresh = None
-        if token.get("refresh_token"):
-            refresh = RefreshToken(
-                token["refresh_token"], request.client_id, scopes,
-                now() + self.settings.refresh_token_ttl, user, auth_time, token["access_token"],
-            )
-        self.store.save_tokens(access, refresh)
+        self.store.save_tokens(*token_records(token, request, self.settings))
 
     def finalize_id_token(self, id_token, token, token_handler, request) -> str:
-        """Complete oauthlib's draft ID token (aud, iat, nonce) and sign it with RS256.
-
-        ``at_hash`` is recomputed from the signing algorithm with pyjwt so it stays
-        correct if the algorithm ever changes (oauthlib's draft assumes SHA-256).
-        """
-        claims = dict(id_token)
-        claims.pop("c_hash", None)
-        iat = int(claims.get("iat") or now())
-        claims.update(
-            iss=self.issuer(),
-            sub=request.user,
-            aud=request.client_id,
-            azp=request.client_id,
-            iat=iat,
-            exp=iat + self.settings.id_token_ttl,
-        )
-        auth_time = getattr(request, "auth_time", None)
-        if auth_time is not None:
-            claims["auth_time"] = int(auth_time)
-        if "access_token" in token:
-            claims["at_hash"] = token_hash(token["access_token"])
-        user = self.settings.user(request.user)
-        if user is not None:
-            profile = user.claims(request.scopes or [])
-            claims.update({k: v for k, v in profile.items() if k != "sub"})
-        return self.key.sign(claims)
+        """Complete oauthlib's draft ID token (aud, iat, nonce) and sign it (:class:`.IdTokenMinter`)."""
+        return self.id_tokens.finalize(id_token, token, request)
 
     # -- resources: bearer tokens, userinfo, revocation ---------------------------------
     def validate_bearer_token(self, token, scopes, request) -> bool:

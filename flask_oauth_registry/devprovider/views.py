@@ -7,7 +7,6 @@ from flask import Blueprint, Response, redirect, request
 from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749 import errors
 
-from . import pages
 from .bridge import (
     form_value,
     json_response,
@@ -19,6 +18,7 @@ from .bridge import (
 from .keys import ALGORITHM
 from .login import LoginState, current_login, sign_in, sign_out
 from .oidc_validator import ENABLED_GRANTS
+from .pages import consent_page, index_page, message_page
 from .settings import SUPPORTED_SCOPES, OAuth2ClientConfig
 from .state import ProviderState, provider_state
 
@@ -41,7 +41,7 @@ def index() -> str:
         ("JWKS", "/jwks"),
         ("Counters", "/_dev/stats"),
     ]
-    return pages.index_page(
+    return index_page(
         issuer=st.issuer(),
         links=links,
         clients=[c.client_id for c in st.settings.clients],
@@ -90,7 +90,7 @@ def jwks() -> Response:
 # -- authorization endpoint -------------------------------------------------------------
 def _error_page(st: ProviderState, exc: errors.OAuth2Error) -> HtmlResponse:
     """Fatal request errors are shown to the user, never redirected (RFC 6749 4.1.2.1)."""
-    html = pages.message_page(
+    html = message_page(
         issuer=st.issuer(),
         title="Invalid authorization request",
         message=exc.description or "The request is invalid.",
@@ -136,7 +136,7 @@ def _consent(
         or (hint if st.settings.user(hint) else None)
         or (login.user if login else st.settings.default_user)
     )
-    html = pages.consent_page(
+    html = consent_page(
         issuer=st.issuer(), client_name=client.display_name, protocol="OpenID Connect / OAuth 2",
         scopes=scopes, username=username, users=[u.username for u in st.settings.users],
         action=request.full_path, error=error,
@@ -248,7 +248,7 @@ def api_me() -> Response:
 
 # -- RP-initiated logout ------------------------------------------------------------------
 def _logout_error(st: ProviderState, message: str) -> HtmlResponse:
-    html = pages.message_page(
+    html = message_page(
         issuer=st.issuer(), title="Logout request refused", message=message, is_error=True
     )
     return html, 400
@@ -283,7 +283,7 @@ def logout():
     if target:
         state = params.get("state")
         return redirect(add_params_to_uri(target, [("state", state)]) if state else target, 302)
-    return pages.message_page(
+    return message_page(
         issuer=st.issuer(), title="Signed out", message="You are signed out of the dev provider."
     )
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..registry.answers import parse_json_object
 from ..registry.errors import ProviderError
-from ..registry.http import parse_json_object
 from .base import ProviderPreset
 
 PROFILE_URL = "https://twitter.com/"

@@ -20,18 +20,35 @@ token by themselves.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+import requests
+
+from .answers import ProtocolAnswer
 from .errors import MissingTokenError, TokenExpiredError
 from .introspection import token_value
 
-if TYPE_CHECKING:
-    import requests
-
-    from .oauth2 import OAuth2App
-
 #: Keyword arguments of ``introspect_token`` passed on to the HTTP request.
 _REQUEST_SETTINGS = frozenset({"headers", "timeout", "verify", "cert", "proxies"})
+
+
+class ShimmedApp(Protocol):
+    """What the shim needs of an :class:`~.oauth2.OAuth2App` (typed here so this module does not import it)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def client_id(self) -> str | None: ...
+
+    @property
+    def server_metadata(self) -> dict[str, Any]: ...
+
+    def _refresh_if_expired(self, token: MutableMapping[str, Any]) -> MutableMapping[str, Any]: ...
+
+    def _introspection_request(
+        self, endpoint: str, token: str, token_type_hint: str | None, **request_kwargs: Any
+    ) -> tuple[requests.Response, ProtocolAnswer]: ...
 
 
 class AuthlibSessionShim:
@@ -41,7 +58,7 @@ class AuthlibSessionShim:
     app's pooled HTTP session stays open for the next call).
     """
 
-    def __init__(self, app: OAuth2App, metadata: Mapping[str, Any]) -> None:
+    def __init__(self, app: ShimmedApp, metadata: Mapping[str, Any]) -> None:
         self._app = app
         #: The provider metadata known to the app, with the keyword arguments given on top (Authlib's).
         self.metadata: dict[str, Any] = {**app.server_metadata, **metadata}

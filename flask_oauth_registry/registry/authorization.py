@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl, quote_plus
 
 from oauthlib.oauth2 import Client as _PkceClient
 
+from .answers import parse_json_object
 from .errors import BadResponseError, InvalidCallbackError, ProviderError
-from .http import parse_json_object
 from .tokens import normalize_token
 
 _URL_SAFE = re.compile(r"[A-Za-z0-9._~-]*")
@@ -38,6 +38,11 @@ def encode_query(pairs: list[tuple[str, str]]) -> str:
 
 #: Keys of create_authorization_url()'s result that are flow state, not URL params.
 FLOW_KEYS = ("redirect_uri", "code_verifier", "nonce", "max_age")
+
+
+def flow_of(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The flow state in ``save_authorize_data(**data)``: the :data:`FLOW_KEYS` that are set."""
+    return {k: data[k] for k in FLOW_KEYS if data.get(k) is not None}
 
 
 def new_state() -> str:
@@ -67,6 +72,10 @@ class AuthorizationRequest:
     url: str
     state: str
     flow: dict[str, Any] = field(default_factory=dict)
+
+    def saved_flow(self) -> dict[str, Any]:
+        """What :class:`.FlowStateStore` keeps until the callback: the flow values that are set."""
+        return {k: v for k, v in self.flow.items() if v is not None}
 
     def as_authlib_dict(self) -> dict[str, Any]:
         """Authlib's ``create_authorization_url`` result: url, state and the flow secrets.
@@ -128,27 +137,63 @@ def build_authorization_request(
     return AuthorizationRequest(url=url, state=state, flow=flow)
 
 
-def check_callback(
-    params: Mapping[str, Any], issuer: str | None, iss_required: bool
-) -> str:
-    """Check a callback's ``error``, ``iss`` and ``code``; return the code.
+@dataclass(frozen=True)
+class AuthorizationResponse:
+    """What the provider sent back to the redirect URI (RFC 6749 4.1.2, 4.1.2.1; RFC 9207 ``iss``).
 
-    The state is checked before this by the flow-state store.
+    ``repr()`` leaves the code out: it is a credential until it is exchanged.
     """
-    error = params.get("error")
-    if error:
-        raise ProviderError(str(error), params.get("error_description"), params.get("error_uri"))
-    iss = params.get("iss")
+
+    state: str | None = None
+    code: str | None = field(default=None, repr=False)
+    iss: str | None = None
+    error: str | None = None
+    error_description: str | None = None
+    error_uri: str | None = None
+
+    def provider_error(self) -> ProviderError:
+        """The provider's refusal (``access_denied``...) as the error to raise."""
+        return ProviderError(str(self.error), self.error_description, self.error_uri)
+
+
+def _param(params: Mapping[str, Any], name: str) -> str | None:
+    value = params.get(name)
+    return None if value is None else str(value)
+
+
+def read_callback(params: Mapping[str, Any]) -> AuthorizationResponse:
+    """Read a callback's query (or ``form_post`` form) into an :class:`AuthorizationResponse`.
+
+    An empty ``error``, ``code`` or ``state`` counts as absent; an empty ``iss``
+    does not (it is an issuer that cannot match, not a missing one).
+    """
+    return AuthorizationResponse(
+        state=_param(params, "state") or None,
+        code=_param(params, "code") or None,
+        iss=_param(params, "iss"),
+        error=_param(params, "error") or None,
+        error_description=_param(params, "error_description"),
+        error_uri=_param(params, "error_uri"),
+    )
+
+
+def check_authorization_response(response: AuthorizationResponse, issuer: str | None, iss_required: bool) -> str:
+    """Check a successful callback's ``iss`` and ``code``; return the code.
+
+    The state is checked before this by the flow-state store, and an ``error``
+    answer never gets here.  ``iss_required`` is the metadata's
+    ``authorization_response_iss_parameter_supported``.
+    """
+    iss = response.iss
     if issuer is not None and (iss is not None or iss_required):
         # RFC 9207 section 2.4: defends against mix-up attacks between providers.
         if iss is None:
             raise InvalidCallbackError(description="the provider promises an iss parameter and the callback has none")
-        if not hmac.compare_digest(str(iss).encode(), issuer.encode()):
+        if not hmac.compare_digest(iss.encode(), issuer.encode()):
             raise InvalidCallbackError(description="the callback's iss is not this provider's issuer (mix-up defence)")
-    code = params.get("code")
-    if not code:
+    if not response.code:
         raise InvalidCallbackError(description="the callback has neither a code nor an error")
-    return str(code)
+    return response.code
 
 
 def _form_fields(body: bytes, strict: bool = False) -> dict[str, str] | None:

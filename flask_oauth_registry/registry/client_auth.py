@@ -79,19 +79,19 @@ def authenticate(
             raise ConfigurationError(
                 f"{config.name!r} uses client_secret_jwt but has no secret: set {config.config_key('client_secret')}"
             )
-        alg = config.client_kwargs.get("client_assertion_alg", "HS256")
+        alg = config.client_assertion_alg or "HS256"
         body["client_assertion_type"] = ASSERTION_TYPE
         body["client_assertion"] = _assertion(config, token_endpoint, secret.encode(), alg, None)
         return {}
     if method == "private_key_jwt":
-        source = config.client_kwargs.get("private_key") or secret
+        source = config.private_key or secret
         if not source:
             raise ConfigurationError(
                 f"{config.name!r} uses private_key_jwt but has no key: set "
                 f"{config.config_key('client_kwargs')}['private_key'] to a PEM, a file path or a JWK"
             )
         key, kid, jwk_alg = load_private_key(source)
-        alg = config.client_kwargs.get("client_assertion_alg") or jwk_alg or "RS256"
+        alg = config.client_assertion_alg or jwk_alg or "RS256"
         try:
             assertion = _assertion(config, token_endpoint, key, alg, kid)
         except (ValueError, TypeError, jwt.PyJWTError) as exc:

@@ -1,7 +1,8 @@
 """Compliance hooks at work: where the token, API, revocation and introspection paths let a provider's fix in.
 
 The hooks are registered on the app's :class:`~.http.ProviderSession` with
-requests-oauthlib's ``register_compliance_hook`` (so its
+requests-oauthlib's ``register_compliance_hook`` and kept by its
+:class:`~.compliance_hooks.ComplianceHooks` (so its
 ``requests_oauthlib.compliance_fixes`` and Authlib-style fixes plug in unchanged);
 this module runs them with the arguments each library gives at each point:
 
@@ -24,13 +25,15 @@ from urllib.parse import parse_qsl, urlencode
 
 import requests
 
-from .http import ProtocolAnswer, ProviderSession, read_protocol_answer
+from .answers import ProtocolAnswer, read_protocol_answer
+from .compliance_hooks import ComplianceHooks
+from .http import ProviderSession
 
 
-def _hooked(session: requests.Session, hook_type: str) -> ProviderSession | None:
-    """The session if it has ``hook_type`` hooks to run (a fix may have swapped in a plain session)."""
-    if isinstance(session, ProviderSession) and session.compliance_hook[hook_type]:
-        return session
+def _hooked(session: requests.Session, hook_type: str) -> ComplianceHooks | None:
+    """The session's hooks if it has ``hook_type`` hooks to run (a fix may have swapped in a plain session)."""
+    if isinstance(session, ProviderSession) and session.compliance.by_type[hook_type]:
+        return session.compliance
     return None
 
 

@@ -156,6 +156,10 @@ class ConfigurationError(OAuthError, RuntimeError, ValueError):
         super().__init__(description=description)
 
 
+class ConfigurationWarning(UserWarning):
+    """A register() keyword, ``client_kwargs`` key or ``{NAME}_*`` config key that nothing reads (likely a typo)."""
+
+
 class TransportError(OAuthError):
     """Talking to the provider failed below OAuth: the ``__cause__`` is the requests error."""
 

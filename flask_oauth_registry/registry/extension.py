@@ -8,38 +8,37 @@ Flask apps without anything of one leaking into another.
 
 from __future__ import annotations
 
+import sys
 import threading
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from werkzeug.local import LocalProxy
 
 from ..providers import PRESETS, get_preset
-from .config import (
-    ClientConfig,
-    ConfigurationWarning,
-    build_config,
-    merge_settings,
-    read_app_config,
-    user_stacklevel,
-    warn_misspelled_config_keys,
-)
-from .errors import ConfigurationError
+from .config import ClientConfig
+from .context import DEFAULT_STATE_TTL, Cache, ClientContext, bind_callbacks
+from .errors import ConfigurationError, ConfigurationWarning
 from .oauth2 import OAuth2App
 from .remote import RemoteApp
+from .settings import build_config, merge_settings, read_app_config
+from .typos import ConfigProblem, misspelled_config_key_problems
 
 EXTENSION_KEY = "oauth_registry"
 
 
 class AppState:
-    """What the registry keeps per Flask app: callbacks, cache and built clients."""
+    """What the registry keeps per Flask app: callbacks, cache and built clients.
+
+    Remote apps never see it: each gets a :class:`ClientContext` from :meth:`client_context`.
+    """
 
     def __init__(
         self,
         registry: OAuth,
-        cache: Any = None,
+        cache: Cache | None = None,
         fetch_token: Callable[..., Any] | None = None,
         update_token: Callable[..., Any] | None = None,
     ) -> None:
@@ -50,6 +49,18 @@ class AppState:
         self.clients: dict[str, tuple[int, RemoteApp]] = {}
         self.config_checked: set[str] = set()  # names whose {NAME}_* keys were checked for typos
         self.lock = threading.Lock()
+
+    def client_context(self, config: ClientConfig, flask_config: Mapping[str, Any]) -> ClientContext:
+        """What the app ``config.name`` needs of the registry, bound once: its callbacks, the cache, the state TTL."""
+        fetch, update = bind_callbacks(
+            config.name, config.fetch_token, config.update_token, self.fetch_token, self.update_token
+        )
+        return ClientContext(
+            cache=self.cache,
+            state_ttl=_state_ttl(flask_config),
+            fetch_token_callback=fetch,
+            update_token_callback=update,
+        )
 
 
 class OAuth:
@@ -67,7 +78,7 @@ class OAuth:
     def __init__(
         self,
         app: Flask | None = None,
-        cache: Any = None,
+        cache: Cache | None = None,
         fetch_token: Callable[..., Any] | None = None,
         update_token: Callable[..., Any] | None = None,
     ) -> None:
@@ -77,14 +88,15 @@ class OAuth:
         self.update_token = update_token
         self._registry: dict[str, tuple[bool, dict[str, Any]]] = {}
         self._generations: dict[str, int] = {}
-        self._register_warnings: dict[str, set[str]] = {}
+        # What register() reported for each name's current registration, so that building it does not repeat it.
+        self._reported_at_register: dict[str, frozenset[ConfigProblem]] = {}
         if app is not None:
             self.init_app(app)
 
     def init_app(
         self,
         app: Flask,
-        cache: Any = None,
+        cache: Cache | None = None,
         fetch_token: Callable[..., Any] | None = None,
         update_token: Callable[..., Any] | None = None,
     ) -> None:
@@ -120,12 +132,12 @@ class OAuth:
         that resolves in the app context.
         """
         preset = self._preset_for(name, kwargs)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConfigurationWarning)
-            build_config(name, merge_settings(preset, {}, _without_provider(kwargs), overwrite))
-        for warning in caught:  # at the caller's register() line, whoever in the package found it
-            warnings.warn(warning.message, warning.category, stacklevel=user_stacklevel())
-        self._register_warnings[name] = {str(w.message) for w in caught}
+        # The registration alone, before any Flask config: wrong values fail here, ignored keys warn here.
+        problems = build_config(
+            name, merge_settings(preset, {}, _without_provider(kwargs), overwrite), app_config_merged=False
+        ).problems
+        _warn_at_user_line(problems)
+        self._reported_at_register[name] = frozenset(problems)
         self._registry[name] = (overwrite, dict(kwargs))
         self._generations[name] = self._generations.get(name, 0) + 1
         if has_app_context() or self.app is not None:
@@ -169,7 +181,7 @@ class OAuth:
             state.clients[name] = (generation, client)
             if name not in state.config_checked:  # once per app and name, not on every rebuild
                 state.config_checked.add(name)
-                warn_misspelled_config_keys(name, app.config, self._registry)
+                _warn_at_user_line(misspelled_config_key_problems(name, app.config, self._registry))
             return client
 
     def _build(self, name: str, registration: tuple[bool, dict[str, Any]], app: Flask, state: AppState) -> RemoteApp:
@@ -181,15 +193,12 @@ class OAuth:
             read_app_config(name, app.config), _without_provider(kwargs), overwrite,
         )
         settings["provider"] = provider_name
-        seen = self._register_warnings.get(name, set())
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConfigurationWarning)
-            config = build_config(name, settings)
-        for warning in caught:
-            if str(warning.message) not in seen:
-                warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        built = build_config(name, settings)
+        reported = self._reported_at_register.get(name, frozenset())
+        _warn_at_user_line(problem for problem in built.problems if problem not in reported)  # e.g. from Flask config
+        config = built.config
         loader = preset.userinfo if preset else None
-        return _app_class(config)(config, state, app, userinfo_loader=loader)
+        return _app_class(config)(config, state.client_context(config, app.config), app, userinfo_loader=loader)
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
@@ -247,6 +256,41 @@ def _app_class(config: ClientConfig) -> Callable[..., RemoteApp]:
 
         return OAuth1App
     return OAuth2App
+
+
+def _state_ttl(flask_config: Mapping[str, Any]) -> int:
+    """``OAUTH_STATE_TTL``: how long a started login may wait for its callback, in seconds."""
+    value = flask_config.get("OAUTH_STATE_TTL", DEFAULT_STATE_TTL)
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError("OAUTH_STATE_TTL must be a whole number of seconds") from exc
+
+
+def _warn_at_user_line(problems: Iterable[ConfigProblem]) -> None:
+    """Report each ignored setting as a :class:`ConfigurationWarning` at the user's line (:func:`user_stacklevel`)."""
+    for problem in problems:
+        warnings.warn(problem.message, ConfigurationWarning, stacklevel=user_stacklevel())
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning issued by the calling function at the user's code.
+
+    Frames of this package and of werkzeug's ``LocalProxy`` are skipped, so the
+    warning names the line that called ``register()`` (or whose first use built
+    the client), wherever inside the package the problem was found.
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and _is_internal(frame):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def _is_internal(frame: Any) -> bool:
+    module = frame.f_globals.get("__name__", "")
+    return module == "werkzeug.local" or module == "flask_oauth_registry" or module.startswith("flask_oauth_registry.")
 
 
 def _check_cache(cache: Any) -> None:

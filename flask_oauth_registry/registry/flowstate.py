@@ -14,6 +14,7 @@ import time
 from collections.abc import MutableMapping
 from typing import Any
 
+from .context import Cache
 from .errors import MismatchingStateError, StorageError
 
 DEFAULT_TTL = 600
@@ -41,7 +42,7 @@ class FlowStateStore:
         self,
         name: str,
         session: MutableMapping[str, Any],
-        cache: Any = None,
+        cache: Cache | None = None,
         ttl: int = DEFAULT_TTL,
         max_pending: int = DEFAULT_MAX_PENDING,
         kind: str = "state",
@@ -103,7 +104,7 @@ class FlowStateStore:
         entry = self.session.pop(self.prefix + state, None)
         if self.cache is not None:
             try:
-                return self._pop_from_cache(state, entry)
+                return self._pop_from_cache(self.cache, state, entry)
             except StorageError:
                 # The cache failed, not the user: keep the marker so the same callback can be
                 # retried once the cache is back.  Single use still holds: delete() decides.
@@ -119,16 +120,16 @@ class FlowStateStore:
             raise MismatchingStateError("CSRF warning: the login took too long and its state expired")
         return entry["data"]
 
-    def _pop_from_cache(self, state: str, marker: Any) -> dict[str, Any]:
+    def _pop_from_cache(self, cache: Cache, state: str, marker: Any) -> dict[str, Any]:
         key = self._cache_key(state)
         try:
             if marker is None:
-                foreign = self.cache.get(key) is not None
+                foreign = cache.get(key) is not None
                 data, owned = None, False
             else:
-                data = self.cache.get(key)
+                data = cache.get(key)
                 # delete() answers truthy for exactly one caller: that caller owns the flow.
-                owned = data is not None and bool(self.cache.delete(key))
+                owned = data is not None and bool(cache.delete(key))
         except Exception as exc:
             raise StorageError(description="the cache could not be read for the login state") from exc
         if marker is None:

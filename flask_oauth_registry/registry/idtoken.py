@@ -1,8 +1,10 @@
 """``IdTokenVerifier``: the ID-token checks of OpenID Connect Core 3.1.3.7, with pyjwt.
 
-Pure: it takes the token, the keys and what the client expects, and returns the
-claims or raises :class:`InvalidIdTokenError` naming the failed check.  Keys come
-from a callable so that the JWKS cache (and its unknown-kid policy) stays outside.
+Pure: it takes the token, the provider's keys (a list of ``PyJWK``) and what the
+client expects, and returns the claims or raises :class:`InvalidIdTokenError`
+naming the failed check.  Which keys to hand it is the caller's business: the
+caller reads the token's header first (:meth:`IdTokenVerifier.read_header`) and
+asks the JWKS cache, with its unknown-kid policy, for the keys of that ``kid``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import hashlib
 import hmac
 import math
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
@@ -21,8 +23,6 @@ from jwt import PyJWK
 from jwt.exceptions import InvalidSubjectError
 
 from .errors import BadResponseError, ConfigurationError, InvalidIdTokenError
-
-KeyLookup = Callable[[str | None, str], Iterable[PyJWK]]
 
 _HMAC_ALGS = frozenset({"HS256", "HS384", "HS512"})
 _KEY_TYPE_FOR_ALG = {
@@ -58,6 +58,42 @@ def key_matches_alg(key: PyJWK, alg: str) -> bool:
     return curve is None or data.get("crv") == curve
 
 
+def select_keys(keys: Iterable[PyJWK], kid: str | None, alg: str) -> list[Any]:
+    """The key material of ``keys`` that may verify a token with this ``kid`` (any, when it has none) and ``alg``."""
+    return [k.key for k in keys if (kid is None or k.key_id == kid) and key_matches_alg(k, alg)]
+
+
+@dataclass(frozen=True)
+class TokenHeader:
+    """What a signed token's header says about its key: the ``kid`` (``None`` when absent) and the ``alg``."""
+
+    kid: str | None
+    alg: str
+
+    @property
+    def uses_published_keys(self) -> bool:
+        """Whether the provider's JWKS holds the key: not for MAC algorithms (the client secret is the key)."""
+        return self.alg in _KEY_TYPE_FOR_ALG
+
+
+def read_header(token: Any, algorithms: list[str]) -> TokenHeader:
+    """The unverified header of a JWS in compact form, after checking its ``alg`` is one of ``algorithms``.
+
+    Never ``none``, whatever ``algorithms`` say.
+    """
+    if not isinstance(token, str) or token.count(".") != 2:
+        raise InvalidIdTokenError("format", "not a signed JWT")
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise InvalidIdTokenError("format", "the header cannot be decoded") from None
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg == "none" or alg not in algorithms:
+        raise InvalidIdTokenError("alg", f"algorithm {alg!r} is not accepted (expected one of {algorithms})")
+    kid = header.get("kid")
+    return TokenHeader(kid if isinstance(kid, str) else None, alg)
+
+
 def left_half_hash(value: str, alg: str) -> str:
     """``at_hash``/``c_hash``: base64url of the left half of the alg's hash of ``value``."""
     if alg in ("EdDSA", "Ed25519"):
@@ -80,67 +116,60 @@ class IdTokenVerifier:
     #: Audiences besides ``client_id`` that may appear in ``aud`` (OIDC Core 3.1.3.7 step 3).
     trusted_audiences: Collection[str] = ()
 
+    def read_header(self, id_token: Any) -> TokenHeader:
+        """The ID token's ``kid`` and ``alg``, unverified; refuses a malformed token or an algorithm not accepted.
+
+        The caller uses it to choose the keys to hand :meth:`verify`.
+        """
+        return read_header(id_token, self.algorithms)
+
     def verify(
         self,
         id_token: str,
-        keys: KeyLookup,
+        keys: Iterable[PyJWK],
         *,
         nonce: str | None = None,
         access_token: str | None = None,
         max_age: int | None = None,
         claims_options: Mapping[str, Mapping[str, Any]] | None = None,
         now: float | None = None,
-        refetch_keys: Callable[[], Iterable[PyJWK]] | None = None,
+        header: TokenHeader | None = None,
     ) -> dict[str, Any]:
         """Verify signature and claims; return the claims.
 
-        ``nonce``, ``access_token`` (for ``at_hash``) and ``max_age`` are what the
-        client sent or received; ``now`` (epoch seconds) stands in for the clock.
-        ``refetch_keys`` is asked for fresh keys (it rate-limits itself) when a
-        token without ``kid`` verifies with none of the known ones: the provider
-        may have rotated its only key.
+        ``keys`` are the provider's keys that may have signed the token: those
+        matching its ``kid`` (every one when it has none) and its algorithm's key
+        type are tried; MAC algorithms use the client secret instead.  ``nonce``,
+        ``access_token`` (for ``at_hash``) and ``max_age`` are what the client sent
+        or received; ``now`` (epoch seconds) stands in for the clock.  ``header`` is
+        what :meth:`read_header` returned for this token, when the caller has read
+        it already (it is not parsed twice; the signature check still binds its ``alg``).
         """
-        if not isinstance(id_token, str) or id_token.count(".") != 2:
-            raise InvalidIdTokenError("format", "not a signed JWT")
-        try:
-            header = jwt.get_unverified_header(id_token)
-        except jwt.PyJWTError:
-            raise InvalidIdTokenError("format", "the header cannot be decoded") from None
-        alg = header.get("alg")
-        if not isinstance(alg, str) or alg == "none" or alg not in self.algorithms:
-            raise InvalidIdTokenError("alg", f"algorithm {alg!r} is not accepted (expected one of {self.algorithms})")
-        kid = header.get("kid")
-        try:
-            claims = self._decode(id_token, alg, kid, keys)
-        except InvalidIdTokenError as exc:
-            # No known key verifies a kid-less token: the provider may have rotated its only key.
-            may_be_rotated = exc.check in ("signature", "kid") and kid is None and alg not in _HMAC_ALGS
-            if not may_be_rotated or refetch_keys is None:
-                raise
-            fresh = list(refetch_keys())
-            if not fresh:
-                raise
-            claims = self._decode(id_token, alg, None, lambda _kid, _alg: fresh)
-        self._check_claims(claims, alg, nonce, access_token, max_age, now)
+        if header is None or header.alg == "none" or header.alg not in self.algorithms:
+            header = self.read_header(id_token)
+        claims = self._decode(id_token, header, keys)
+        self._check_claims(claims, header.alg, nonce, access_token, max_age, now)
         if claims_options:
             self._check_options(claims, claims_options)
         return claims
 
-    def _candidate_keys(self, alg: str, kid: str | None, keys: KeyLookup) -> list[Any]:
+    def _candidate_keys(self, header: TokenHeader, keys: Iterable[PyJWK]) -> list[Any]:
+        alg = header.alg
         if alg in _HMAC_ALGS:
             # OIDC Core 10.1: MAC algorithms use the client secret, never a published key.
             if not self.client_secret:
                 raise InvalidIdTokenError("alg", f"{alg} needs the client secret, and this client has none")
             return [self.client_secret.encode()]
-        if alg not in _KEY_TYPE_FOR_ALG:
+        if not header.uses_published_keys:
             raise InvalidIdTokenError("alg", f"algorithm {alg!r} is not supported")
-        found = [k.key for k in keys(kid, alg) if key_matches_alg(k, alg)]
+        found = select_keys(keys, header.kid, alg)
         if not found:
             raise InvalidIdTokenError("kid", "no key of the provider matches the token's kid and algorithm")
         return found
 
-    def _decode(self, id_token: str, alg: str, kid: Any, keys: KeyLookup) -> dict[str, Any]:
-        candidates = self._candidate_keys(alg, kid if isinstance(kid, str) else None, keys)
+    def _decode(self, id_token: str, header: TokenHeader, keys: Iterable[PyJWK]) -> dict[str, Any]:
+        alg = header.alg
+        candidates = self._candidate_keys(header, keys)
         # Time claims are checked by _check_times against ``now``; pyjwt would read the clock itself.
         options: Any = {
             "require": ["iss", "sub", "aud", "exp", "iat"],
@@ -236,13 +265,13 @@ class IdTokenVerifier:
                 raise InvalidIdTokenError(name, f"the {name} claim failed validation")
 
 
-def verify_signed_userinfo(
-    value: str, keys: KeyLookup, *, algorithms: list[str], client_id: str | None, issuer: str | None
-) -> dict[str, Any]:
-    """OIDC Core 5.3.2: a signed userinfo answer must verify with the provider's keys.
+def read_userinfo_header(
+    value: str, *, algorithms: list[str], client_id: str | None, issuer: str | None
+) -> TokenHeader:
+    """The ``kid`` and ``alg`` of a signed userinfo answer, after the checks that need no key.
 
-    It must carry ``iss`` (the issuer), ``aud`` (naming this client) and a valid
-    ``sub``; MAC algorithms and ``none`` are refused.
+    The answer is checked against the issuer and client id, so both must be
+    known; it must be a decodable JWT; MAC algorithms and ``none`` are refused.
     """
     if not issuer or not client_id:
         raise ConfigurationError(
@@ -258,7 +287,20 @@ def verify_signed_userinfo(
     if not isinstance(alg, str) or alg == "none" or alg not in algorithms or alg in _HMAC_ALGS:
         raise InvalidIdTokenError("alg", f"userinfo algorithm {alg!r} is not accepted")
     kid = header.get("kid")
-    candidates = [k.key for k in keys(kid if isinstance(kid, str) else None, alg) if key_matches_alg(k, alg)]
+    return TokenHeader(kid if isinstance(kid, str) else None, alg)
+
+
+def verify_signed_userinfo(
+    value: str, keys: Iterable[PyJWK], *, algorithms: list[str], client_id: str | None, issuer: str | None
+) -> dict[str, Any]:
+    """OIDC Core 5.3.2: a signed userinfo answer must verify with one of the provider's ``keys``.
+
+    It must carry ``iss`` (the issuer), ``aud`` (naming this client) and a valid
+    ``sub``; see :func:`read_userinfo_header` for the checks made first.
+    """
+    header = read_userinfo_header(value, algorithms=algorithms, client_id=client_id, issuer=issuer)
+    alg = header.alg
+    candidates = select_keys(keys, header.kid, alg)
     options: Any = {"require": ["iss", "aud", "sub"]}
     for key in candidates:
         try:

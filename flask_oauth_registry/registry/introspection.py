@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .answers import parse_json_object
 from .errors import BadResponseError, MissingTokenError, ProviderError
-from .http import parse_json_object
 
 
 def token_value(token: Mapping[str, Any] | str | None, token_type_hint: str | None = None) -> str:

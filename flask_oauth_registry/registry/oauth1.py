@@ -11,27 +11,20 @@ credentials.  Reading the provider's answers is plain data in, data out
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
 import requests
 from flask import Flask, request
 from oauthlib.common import add_params_to_uri
-from oauthlib.oauth1 import (
-    SIGNATURE_HMAC_SHA1,
-    SIGNATURE_RSA_SHA1,
-    SIGNATURE_RSA_SHA256,
-    SIGNATURE_RSA_SHA512,
-    SIGNATURE_TYPE_AUTH_HEADER,
-    SIGNATURE_TYPE_BODY,
-    SIGNATURE_TYPE_QUERY,
-)
+from oauthlib.oauth1 import SIGNATURE_TYPE_BODY, SIGNATURE_TYPE_QUERY
 from requests_oauthlib import OAuth1
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from .answers import read_protocol_answer
 from .config import ClientConfig
+from .context import ClientContext
 from .errors import (
     BadResponseError,
     ConfigurationError,
@@ -41,28 +34,9 @@ from .errors import (
     MissingRequestTokenError,
     ProviderError,
 )
-from .http import read_protocol_answer, send
+from .http import send
 from .remote import RemoteApp
 from .userinfo import UserInfo
-
-if TYPE_CHECKING:
-    from .extension import AppState
-
-#: ``client_kwargs["signature_type"]`` (Authlib's spelling, and oauthlib's) to oauthlib's constant.
-SIGNATURE_TYPES: dict[str, str] = {
-    "HEADER": SIGNATURE_TYPE_AUTH_HEADER,
-    "AUTH_HEADER": SIGNATURE_TYPE_AUTH_HEADER,
-    "QUERY": SIGNATURE_TYPE_QUERY,
-    "BODY": SIGNATURE_TYPE_BODY,
-}
-RSA_METHODS = frozenset({SIGNATURE_RSA_SHA1, SIGNATURE_RSA_SHA256, SIGNATURE_RSA_SHA512})
-
-#: What ``REQUEST_TOKEN_PARAMS`` / ``ACCESS_TOKEN_PARAMS`` may hold: keyword arguments of
-#: :meth:`requests.Session.request`, as in Authlib (``auth`` is ours: we sign).
-REQUEST_KWARGS = frozenset(
-    {"params", "data", "headers", "cookies", "files", "json", "timeout", "allow_redirects",
-     "proxies", "hooks", "stream", "verify", "cert"}
-)
 
 
 class SigningAuth(OAuth1):
@@ -149,25 +123,11 @@ class OAuth1App(RemoteApp):
     ``QUERY``, ``BODY``), ``rsa_key`` (PEM text or a file path) and ``realm``.
     """
 
-    def __init__(self, config: ClientConfig, state: AppState, flask_app: Flask, userinfo_loader: Any = None) -> None:
-        super().__init__(config, state, flask_app)
+    def __init__(
+        self, config: ClientConfig, context: ClientContext, flask_app: Flask, userinfo_loader: Any = None
+    ) -> None:
+        super().__init__(config, context, flask_app)
         self._userinfo_loader = userinfo_loader
-        kw = config.client_kwargs
-        where = config.config_key("client_kwargs")
-        self._signature_method: str = kw.get("signature_method") or SIGNATURE_HMAC_SHA1
-        self._signature_type = SIGNATURE_TYPES[str(kw.get("signature_type") or "HEADER").upper()]
-        self._realm: str | None = kw.get("realm")
-        self._rsa_key = _load_rsa_key(kw.get("rsa_key"), where)
-        if self._signature_method in RSA_METHODS and not self._rsa_key:
-            raise ConfigurationError(f"{where}['rsa_key'] is required for {self._signature_method}")
-        for attr in ("request_token_params", "access_token_params"):
-            unknown = sorted(set(getattr(config, attr)) - REQUEST_KWARGS)
-            if unknown:
-                raise ConfigurationError(
-                    f"{config.config_key(attr)} holds {', '.join(map(repr, unknown))}: its keys are keyword "
-                    f"arguments of the HTTP request ({', '.join(sorted(REQUEST_KWARGS))}), e.g. "
-                    "{'params': {'x_auth_access_type': 'read'}}"
-                )
 
     # -- signing -------------------------------------------------------------------
     def _auth(
@@ -183,10 +143,10 @@ class OAuth1App(RemoteApp):
             resource_owner_secret=token_secret,
             callback_uri=callback_uri,
             verifier=verifier,
-            signature_method=self._signature_method,
-            signature_type=self._signature_type,
-            rsa_key=self._rsa_key,
-            realm=self._realm,
+            signature_method=self.config.signature_method,
+            signature_type=self.config.signature_type,
+            rsa_key=self.config.rsa_key,
+            realm=self.config.realm,
         )
 
     def _apply_token(self, token: MutableMapping[str, Any], kwargs: dict[str, Any]) -> MutableMapping[str, Any]:
@@ -326,21 +286,3 @@ class OAuth1App(RemoteApp):
             data = self.config.userinfo_compliance_fix(self, data)
         return UserInfo(data)
 
-
-def _load_rsa_key(value: Any, where: str) -> str | None:
-    """The PEM text of ``client_kwargs["rsa_key"]``: given inline, or read once from a file."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bytes):
-        value = value.decode("ascii")
-    if not isinstance(value, str):
-        raise ConfigurationError(f"{where}['rsa_key'] must be PEM text or a file path")
-    if "-----BEGIN" in value:
-        return value
-    if not os.path.isfile(value):
-        raise ConfigurationError(f"{where}['rsa_key'] is neither a PEM key nor a readable file")
-    try:
-        with open(value, encoding="ascii") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError):
-        raise ConfigurationError(f"{where}['rsa_key'] file cannot be read as PEM text") from None

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -17,6 +18,7 @@ from jwt import PyJWK
 from jwt.exceptions import PyJWTError
 
 from .config import METADATA_KEYS
+from .context import Cache
 from .errors import BadResponseError, InvalidIdTokenError, StorageError, UnknownSigningKeyError
 
 FetchJson = Callable[[str], dict[str, Any]]
@@ -127,7 +129,7 @@ class ServerMetadata:
     """The discovery document of one provider, fetched once per TTL."""
 
     def __init__(
-        self, url: str, fetch_json: FetchJson, cache: Any = None, ttl: int = DEFAULT_METADATA_TTL,
+        self, url: str, fetch_json: FetchJson, cache: Cache | None = None, ttl: int = DEFAULT_METADATA_TTL,
         declared_issuer: str | None = None,
     ) -> None:
         self.url = url
@@ -193,21 +195,43 @@ def parse_jwks(document: Mapping[str, Any]) -> list[PyJWK]:
     return parsed
 
 
+@dataclass(frozen=True)
+class FoundKeys:
+    """The answer of :meth:`KeySet.lookup`: the keys that may have signed a token, and where they come from."""
+
+    keys: list[PyJWK]
+    #: Which load of the key set they were taken from.
+    generation: int
+    #: Whether the key set was fetched from the provider during this lookup: refetching would bring the same keys.
+    fresh: bool
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """One load of the key set, replaced as a whole so that readers never see keys of one load with another's number."""
+
+    keys: list[PyJWK]
+    document: dict[str, Any] | None
+    generation: int
+
+
 class KeySet:
-    """The provider's signing keys, parsed once per fetch.
+    """The provider's signing keys, parsed once per fetch, and the policy for fetching them again.
 
     A ``kid`` we do not know makes one refetch (the provider rotated its keys),
     unless the keys in hand were fetched from the provider during that same
-    lookup.  Only repeated refetches are limited: after one, the next happens no
-    sooner than ``refetch_interval`` seconds later, so forged tokens cannot make
-    us hammer the provider.  An ordinary fetch (first use, TTL, ``force``) never
-    counts against that budget: a rotation seconds after the first login is found.
+    lookup; so does a token without ``kid`` that none of the keys verifies
+    (:meth:`refetch`).  Only such refetches are limited: after one, the next
+    happens no sooner than ``refetch_interval`` seconds later, so forged tokens
+    cannot make us hammer the provider.  An ordinary fetch (first use, TTL,
+    ``force``) never counts against that budget: a rotation seconds after the
+    first login is found.
     """
 
     def __init__(
         self,
         fetch_document: Callable[[], dict[str, Any]],
-        cache: Any = None,
+        cache: Cache | None = None,
         cache_key: str = "",
         ttl: int = DEFAULT_JWKS_TTL,
         refetch_interval: float = UNKNOWN_KID_REFETCH_INTERVAL,
@@ -219,110 +243,130 @@ class KeySet:
         self.ttl = ttl
         self.refetch_interval = refetch_interval
         self._static = parse_jwks(static) if static else None
-        self._keys: list[PyJWK] | None = None
-        self._document: dict[str, Any] | None = None
+        self._loaded: _Loaded | None = None
         self._expires = 0.0
         self._last_refetch = float("-inf")
         self._lock = threading.Lock()
-        # Per thread: (fetch_count before, keys returned) of its latest lookup, for refetch_for_unverified.
-        self._latest_lookup = threading.local()
+        #: How many times the key set was fetched from the provider.
         self.fetch_count = 0
 
     @property
     def document(self) -> dict[str, Any] | None:
-        return self._document
+        """The JWK set as last loaded, ``None`` before the first load."""
+        loaded = self._loaded
+        return loaded.document if loaded is not None else None
 
     def keys(self, force: bool = False) -> list[PyJWK]:
         """All current keys; ``force`` refetches from the provider now.
 
-        The unknown-kid rate limit applies in :meth:`lookup`, not here: an explicit
-        ``fetch_jwk_set(force=True)`` always fetches.
+        The refetch rate limit applies in :meth:`lookup` and :meth:`refetch`, not
+        here: an explicit ``fetch_jwk_set(force=True)`` always fetches.
         """
         if self._static is not None:
             return self._static
-        if not force and self._keys is not None and time.monotonic() < self._expires:
-            return self._keys
-        with self._lock:
-            if not force and self._keys is not None and time.monotonic() < self._expires:
-                return self._keys
-            self._load(prefer_shared=not force)
-            assert self._keys is not None
-            return self._keys
+        return self._current(force).keys
 
-    def _load(self, prefer_shared: bool) -> None:
+    def _current(self, force: bool = False) -> _Loaded:
+        loaded = self._loaded
+        if not force and loaded is not None and time.monotonic() < self._expires:
+            return loaded
+        with self._lock:
+            loaded = self._loaded
+            if not force and loaded is not None and time.monotonic() < self._expires:
+                return loaded
+            return self._load(prefer_shared=not force)
+
+    def _load(self, prefer_shared: bool) -> _Loaded:
+        """Load the key set (from the shared cache when allowed, else the provider); call with the lock held."""
         document = None
         if prefer_shared and self.cache is not None:
             try:
                 document = self.cache.get(self.cache_key)
             except Exception as exc:
                 raise StorageError(description="the cache could not be read for the provider's keys") from exc
+        fetched = False
         if not isinstance(document, dict):
+            fetched = True
             self.fetch_count += 1
             document = self.fetch_document()
+        loaded = self._loaded
+        if loaded is None or document is not loaded.document:
             # Parse before sharing: a broken answer must not sit in the cache for a whole TTL.
-            self._keys, self._document = parse_jwks(document), document
-            if self.cache is not None:
-                try:
-                    self.cache.set(self.cache_key, document, timeout=self.ttl)
-                except Exception as exc:
-                    raise StorageError(description="the cache could not store the provider's keys") from exc
-        if document is not self._document:
-            self._keys = parse_jwks(document)
-            self._document = document
+            loaded = _Loaded(parse_jwks(document), document, (loaded.generation if loaded else 0) + 1)
+            self._loaded = loaded
+        if fetched and self.cache is not None:
+            try:
+                self.cache.set(self.cache_key, document, timeout=self.ttl)
+            except Exception as exc:
+                raise StorageError(description="the cache could not store the provider's keys") from exc
         self._expires = time.monotonic() + self.ttl
+        return loaded
 
     def _refetch_is_rate_limited(self) -> bool:
         return time.monotonic() - self._last_refetch < self.refetch_interval
 
-    def _refetch(self) -> None:
-        """Fetch now because a token names a key we lack; spends the refetch budget."""
+    def _refetch(self) -> _Loaded:
+        """Fetch now because a token names a key we lack; spends the refetch budget.  Call with the lock held."""
         self._last_refetch = time.monotonic()
-        self._load(prefer_shared=False)
+        return self._load(prefer_shared=False)
 
-    def lookup(self, kid: str | None, alg: str) -> Iterable[PyJWK]:
-        """Keys that may have signed a token with this ``kid`` (all keys when it has none)."""
-        fetches_before = self.fetch_count
-        keys = self.keys()
-        self._latest_lookup.seen = (fetches_before, keys)
-        if kid is None:
-            return keys
-        matching = [k for k in keys if k.key_id == kid]
-        if matching:
-            return matching
+    def lookup(self, kid: str | None) -> FoundKeys:
+        """The keys that may have signed a token with this ``kid`` (all keys when it has none).
+
+        An unknown ``kid`` makes one refetch, rate-limited (an
+        :class:`InvalidIdTokenError` for ``kid`` while the limit holds).  Keys given
+        as ``jwks=`` are never refetched: an unknown ``kid`` is then an
+        :class:`UnknownSigningKeyError` naming the settings that would follow a rotation.
+        """
         if self._static is not None:
-            raise UnknownSigningKeyError(
-                "the token's kid is in none of the keys given as jwks=, and jwks= is never refetched: "
-                "set jwks_uri or server_metadata_url (instead of jwks=) to follow the provider's key rotation"
-            )
+            return _static_lookup(self._static, kid)
+        fetches_before = self.fetch_count
+        loaded = self._current()
+        matching = [k for k in loaded.keys if kid is None or k.key_id == kid]
+        if matching or kid is None:
+            return FoundKeys(matching, loaded.generation, self.fetch_count != fetches_before)
         with self._lock:
             # Checked under the lock: concurrent forged tokens make one refetch, not one each.
-            matching = [k for k in self._keys or [] if k.key_id == kid]
-            if matching:
-                return matching
-            if self._refetch_is_rate_limited():
-                raise InvalidIdTokenError("kid", "the token's kid is unknown (key refetch is rate-limited)")
-            if self.fetch_count != fetches_before:
-                return []  # fetched from the provider during this lookup: a refetch would bring the same keys
-            self._refetch()
-            return [k for k in self._keys or [] if k.key_id == kid]
+            loaded = self._loaded or loaded
+            matching = [k for k in loaded.keys if k.key_id == kid]
+            fresh = self.fetch_count != fetches_before
+            if not matching:
+                if self._refetch_is_rate_limited():
+                    raise InvalidIdTokenError("kid", "the token's kid is unknown (key refetch is rate-limited)")
+                # Keys fetched during this lookup lack the kid: a refetch would bring the same keys.
+                if not fresh:
+                    loaded = self._refetch()
+                    matching, fresh = [k for k in loaded.keys if k.key_id == kid], True
+            return FoundKeys(matching, loaded.generation, fresh)
 
-    def refetch_for_unverified(self) -> list[PyJWK]:
-        """Fresh keys for a kid-less token that no key of this thread's last :meth:`lookup` verifies.
+    def refetch(self, tried: FoundKeys) -> list[PyJWK]:
+        """Fresh keys for a token without ``kid`` that none of the ``tried`` keys verifies.
 
-        ``[]`` when there is nothing new to try: the keys were fetched during that
-        lookup, or a refetch is rate-limited (the budget is shared with unknown kids).
+        The provider may have rotated its only key.  ``[]`` when there is nothing
+        new to try: the keys were fetched during that lookup, the keys are static,
+        or a refetch is rate-limited (the budget is shared with unknown kids).
+        Keys another thread loaded since are returned without a fetch.
         """
         if self._static is not None:
             return []
-        fetches_before, tried = getattr(self._latest_lookup, "seen", (None, None))
         with self._lock:
-            if tried is not None and self._keys is not tried:
-                return list(self._keys or [])  # another thread loaded keys since: try those, no fetch
-            fresh = fetches_before is not None and self.fetch_count != fetches_before
-            if fresh or self._refetch_is_rate_limited():
+            loaded = self._loaded
+            if loaded is not None and loaded.generation != tried.generation:
+                return list(loaded.keys)
+            if tried.fresh or self._refetch_is_rate_limited():
                 return []
-            self._refetch()
-            return list(self._keys or [])
+            return list(self._refetch().keys)
+
+
+def _static_lookup(keys: list[PyJWK], kid: str | None) -> FoundKeys:
+    """:meth:`KeySet.lookup` among keys given as ``jwks=``: an unknown ``kid`` cannot be fetched."""
+    matching = [k for k in keys if kid is None or k.key_id == kid]
+    if kid is not None and not matching:
+        raise UnknownSigningKeyError(
+            "the token's kid is in none of the keys given as jwks=, and jwks= is never refetched: "
+            "set jwks_uri or server_metadata_url (instead of jwks=) to follow the provider's key rotation"
+        )
+    return FoundKeys(matching, 0, False)
 
 
 def build_logout_url(end_session_endpoint: str, params: Mapping[str, Any]) -> str:

@@ -1,16 +1,17 @@
 """``RemoteApp``: what OAuth 1 and OAuth 2 apps share: settings, token lookup, API calls.
 
 A remote app is built once per (Flask app, name) and lives as long as the Flask app.
-It owns one pooled HTTP session.  Subclasses say how a token is put on a request
-and how an expired one is renewed.
+It owns one pooled HTTP session; what it needs of the registry (cache, flow-state
+lifetime, token callbacks) comes bound in a :class:`~.context.ClientContext`.
+Subclasses say how a token is put on a request and how an expired one is renewed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -20,14 +21,12 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .compliance import fix_protected_request
 from .config import ClientConfig
+from .context import ClientContext
 from .errors import MissingTokenError, UnsafeRequestUrlError
-from .flowstate import DEFAULT_TTL, FlowStateStore
+from .flowstate import FlowStateStore
 from .http import build_session, send
+from .signals import token_update
 from .tokens import OAuth2Token
-
-if TYPE_CHECKING:
-    from .extension import AppState
-
 
 _EXPLICIT_ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
 
@@ -70,17 +69,16 @@ class RemoteApp:
     #: Set by OAuth2App to True; lets code tell the two apart like Authlib's classes.
     is_oauth2 = False
 
-    def __init__(self, config: ClientConfig, state: AppState, flask_app: Flask) -> None:
+    def __init__(self, config: ClientConfig, context: ClientContext, flask_app: Flask) -> None:
         self.config = config
         self.name = config.name
-        self._state = state
+        #: The cache, flow-state lifetime and token callbacks this app was built with.
+        self.context = context
         self._flask_app = flask_app
         self._g_key = f"_oauth_token_{config.name}"
         self._timeout = config.timeout
         self._requests_settings = config.requests_settings
-        self.session: requests.Session = build_session(
-            config.user_agent, config.compliance_fix, int(config.client_kwargs.get("pool_maxsize", 32))
-        )
+        self.session: requests.Session = build_session(config.user_agent, config.compliance_fix, config.pool_maxsize)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
@@ -100,7 +98,7 @@ class RemoteApp:
 
     @property
     def access_token_params(self) -> dict[str, Any]:
-        return self.config.access_token_params
+        return dict(self.config.access_token_params)
 
     @property
     def authorize_url(self) -> str | None:
@@ -108,7 +106,7 @@ class RemoteApp:
 
     @property
     def authorize_params(self) -> dict[str, Any]:
-        return self.config.authorize_params
+        return dict(self.config.authorize_params)
 
     @property
     def request_token_url(self) -> str | None:
@@ -116,7 +114,7 @@ class RemoteApp:
 
     @property
     def request_token_params(self) -> dict[str, Any]:
-        return self.config.request_token_params
+        return dict(self.config.request_token_params)
 
     @property
     def api_base_url(self) -> str | None:
@@ -124,12 +122,11 @@ class RemoteApp:
 
     @property
     def client_kwargs(self) -> dict[str, Any]:
-        return self.config.client_kwargs
+        return dict(self.config.client_kwargs)
 
     # -- flow state --------------------------------------------------------------
     def _flow_store(self, kind: str = "state") -> FlowStateStore:
-        ttl = int(self._flask_app.config.get("OAUTH_STATE_TTL", DEFAULT_TTL))
-        return FlowStateStore(self.name, flask_session, self._state.cache, ttl=ttl, kind=kind)
+        return FlowStateStore(self.name, flask_session, self.context.cache, ttl=self.context.state_ttl, kind=kind)
 
     # -- tokens ------------------------------------------------------------------
     @property
@@ -138,14 +135,11 @@ class RemoteApp:
         token = g.get(self._g_key)
         if token:
             return token
-        fetch = self._fetch_token_callback()
-        if fetch is not None:
-            token = fetch()
-            if not token:
-                return None
-            self.token = token
-            return g.get(self._g_key)
-        return None
+        fetched = self.context.fetch_token()
+        if fetched is None:
+            return None
+        self.token = fetched
+        return g.get(self._g_key)
 
     @token.setter
     def token(self, token: Mapping[str, Any] | None) -> None:
@@ -154,23 +148,11 @@ class RemoteApp:
             token = OAuth2Token(token)
         setattr(g, self._g_key, token)
 
-    def _fetch_token_callback(self) -> Callable[[], Any] | None:
-        if self.config.fetch_token is not None:
-            return self.config.fetch_token
-        registry_level = self._state.fetch_token
-        if registry_level is not None:
-            return lambda: registry_level(self.name)
-        return None
-
     def _notify_token_update(self, token: dict[str, Any], refresh_token: str | None, access_token: str | None) -> None:
         """Call ``update_token`` and send ``token_update``, once, inside an app context."""
-        from .signals import token_update
 
         def notify() -> None:
-            if self.config.update_token is not None:
-                self.config.update_token(token, refresh_token=refresh_token, access_token=access_token)
-            elif self._state.update_token is not None:
-                self._state.update_token(self.name, token, refresh_token=refresh_token, access_token=access_token)
+            self.context.update_token(token, refresh_token=refresh_token, access_token=access_token)
             token_update.send(
                 self._flask_app, name=self.name, token=token, refresh_token=refresh_token, access_token=access_token
             )

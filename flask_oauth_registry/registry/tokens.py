@@ -20,6 +20,7 @@ from typing import Any
 
 from cachelib import SimpleCache
 
+from .context import Cache
 from .errors import BadResponseError, StorageError
 
 logger = logging.getLogger("flask_oauth_registry")
@@ -114,7 +115,7 @@ class SingleFlight:
     def __init__(
         self,
         namespace: str,
-        cache: Any = None,
+        cache: Cache | None = None,
         recent_ttl: int = 120,
         lock_ttl: float = 40.0,
         poll_interval: float = 0.05,
@@ -184,32 +185,34 @@ class SingleFlight:
             new = refresh()
             self._recent.set(key, new)
             return new, True
-        return self._run_shared(key, refresh)
+        return self._run_shared(self.cache, key, refresh)
 
     def _shared_key(self, key: str, part: str) -> str:
         return f"flask-oauth-registry:refresh:{self.namespace}:{key}:{part}"
 
-    def _run_shared(self, key: str, refresh: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
+    def _run_shared(
+        self, cache: Cache, key: str, refresh: Callable[[], dict[str, Any]]
+    ) -> tuple[dict[str, Any], bool]:
         result_key, lock_key = self._shared_key(key, "result"), self._shared_key(key, "lock")
         deadline = time.monotonic() + self.lock_ttl
         try:
             while True:
-                done = self._shared_result(result_key)
+                done = self._shared_result(cache, result_key)
                 # The lock's value is when it was taken: a holder that died after an add()
                 # whose expiry was never set (cachelib sends SETNX then EXPIRE) is detected.
-                if done is None and self.cache.add(lock_key, time.time(), timeout=int(self.lock_ttl) + 1):
+                if done is None and cache.add(lock_key, time.time(), timeout=int(self.lock_ttl) + 1):
                     # Read again under the lock: the previous holder may have published
                     # its result and released the lock between our read and our add.
-                    done = self._shared_result(result_key)
+                    done = self._shared_result(cache, result_key)
                     if done is None:
                         break
-                    self._release(lock_key)
+                    self._release(cache, lock_key)
                 if done is not None:
                     self._recent.set(key, done)
                     return OAuth2Token(done), False
                 if time.monotonic() > deadline:
                     raise StorageError(description="timed out waiting for another process's token refresh")
-                self._clear_if_stale(lock_key)
+                self._clear_if_stale(cache, lock_key)
                 time.sleep(self.poll_interval)
         except StorageError:
             raise
@@ -219,26 +222,26 @@ class SingleFlight:
             new = refresh()
             self._recent.set(key, new)
             try:
-                self.cache.set(result_key, new, timeout=self.recent_ttl)
+                cache.set(result_key, new, timeout=self.recent_ttl)
             except Exception:
                 # The refresh happened: losing the new token now would be worse than
                 # other processes failing to share it, so report and carry on.
                 logger.warning("could not share a refreshed token of %r through the cache", self.namespace)
             return new, True
         finally:
-            self._release(lock_key)
+            self._release(cache, lock_key)
 
-    def _shared_result(self, result_key: str) -> Any:
-        done = self.cache.get(result_key)
+    def _shared_result(self, cache: Cache, result_key: str) -> Any:
+        done = cache.get(result_key)
         return done if self._usable(done) else None
 
-    def _clear_if_stale(self, lock_key: str) -> None:
-        taken_at = self.cache.get(lock_key)
+    def _clear_if_stale(self, cache: Cache, lock_key: str) -> None:
+        taken_at = cache.get(lock_key)
         if isinstance(taken_at, int | float) and time.time() - taken_at > self.lock_ttl + 1:
-            self._release(lock_key)
+            self._release(cache, lock_key)
 
-    def _release(self, lock_key: str) -> None:
+    def _release(self, cache: Cache, lock_key: str) -> None:
         try:
-            self.cache.delete(lock_key)
+            cache.delete(lock_key)
         except Exception:  # the lock expires by itself; the refresh result stands
             pass

@@ -1,18 +1,81 @@
-"""Near misses among setting names: the suggestion for an unknown key, and misspelled ``{NAME}_*`` config keys.
+"""Settings nothing reads (likely typos), found as :class:`ConfigProblem` data naming the key meant.
 
-Pure functions over names; :mod:`.config` turns what they find into
-:class:`~flask_oauth_registry.ConfigurationWarning`.
+Pure functions over names and settings: the extension decides how a problem is
+reported (a :class:`~flask_oauth_registry.ConfigurationWarning` at the user's line).
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+from .config import CLIENT_KWARGS_KEYS, CONFIG_KEYS
 
 #: A typo keeps most of the name (difflib similarity) and nearly its length.
 TYPO_SIMILARITY = 0.85
 TYPO_LENGTH_DIFFERENCE = 2
+
+#: Where a message about an ignored setting sends the reader.
+ACCEPTED_SETTINGS_DOC = "docs/configuration.rst"
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """A setting that is ignored: where it was given, its key, and the message for the user.
+
+    Two problems are the same when they name the same key in the same place,
+    whatever the wording, so a problem already reported is recognised.
+    """
+
+    where: str
+    key: str
+    message: str = field(compare=False)
+
+
+def unknown_setting_problems(name: str, unknown: Iterable[str], accepted: Collection[str]) -> list[ConfigProblem]:
+    """One problem per register() keyword (or preset setting) that nothing reads."""
+    return [
+        ConfigProblem(
+            f"register({name!r})", key,
+            f"register({name!r}): ignoring unknown setting {key!r}{did_you_mean(key, accepted)} "
+            f"See {ACCEPTED_SETTINGS_DOC} (register() keywords) for accepted settings",
+        )
+        for key in sorted(unknown)
+    ]
+
+
+def unknown_client_kwargs_problems(where: str, client_kwargs: Mapping[str, Any]) -> list[ConfigProblem]:
+    """One problem per ``client_kwargs`` key that nothing reads; ``where`` is its config key."""
+    return [
+        ConfigProblem(
+            where, key,
+            f"{where}: ignoring unknown key {key!r}{did_you_mean(key, CLIENT_KWARGS_KEYS)} "
+            f"See {ACCEPTED_SETTINGS_DOC} (client_kwargs) for accepted keys",
+        )
+        for key in sorted(set(client_kwargs) - CLIENT_KWARGS_KEYS)
+    ]
+
+
+def misspelled_config_key_problems(
+    name: str, app_config: Mapping[str, Any], registered: Iterable[str] = ()
+) -> list[ConfigProblem]:
+    """One problem per ``{NAME}_*`` key of ``app_config`` that looks like a typo of a config key.
+
+    ``GOOGLE_CLIENT_SECERT`` is otherwise silently ignored and surfaces later as
+    ``invalid_client``.  See :func:`misspelled_config_keys` for what counts as a typo.
+    The value is never shown: it may be a secret.
+    """
+    known = {key.upper() for key in CONFIG_KEYS}
+    return [
+        ConfigProblem(
+            "Flask config", key,
+            f"Flask config key {key} is ignored by register({name!r}); did you mean {meant}? "
+            f"See {ACCEPTED_SETTINGS_DOC} (Flask config keys)",
+        )
+        for key, meant in misspelled_config_keys(name, app_config, known, registered).items()
+    ]
 
 
 def did_you_mean(key: str, candidates: Iterable[str]) -> str:

@@ -22,7 +22,7 @@ from flask_oauth_registry import (
     RequestTimeoutError,
 )
 from flask_oauth_registry.devprovider import DEMO_CLIENT_SECRET, RunningProvider
-from flask_oauth_registry.registry.http import MAX_PROTOCOL_BODY
+from flask_oauth_registry.registry.answers import MAX_PROTOCOL_BODY
 from tests.faults.faulty_server import FaultyServer, closed_port
 from tests.faults.harness import TIMEOUT, assert_within_timeout, client_via, login
 from tests.redis_server import RedisServer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import warnings
 
@@ -10,6 +11,7 @@ from flask import Flask
 
 from flask_oauth_registry import ConfigurationError, ConfigurationWarning, OAuth, OAuth2App
 from flask_oauth_registry.registry.config import CONFIG_KEYS
+from flask_oauth_registry.registry.settings import build_config
 
 ALL_KEYS = {
     "CLIENT_ID": "cid",
@@ -350,3 +352,81 @@ def test_keys_that_only_share_the_prefix_do_not_warn(app: Flask) -> None:
         oauth.register("cache", api_base_url="https://x.test/")
         oauth.register("twitter", client_id="k", client_secret="s")
         oauth.register("jwt", api_base_url="https://x.test/")
+
+
+def test_config_cannot_be_changed_once_built(app: Flask) -> None:
+    client = OAuth(app).register(
+        "prov", client_id="a", authorize_url="https://p.test/auth",
+        client_kwargs={"scope": "openid"}, authorize_params={"prompt": "login"},
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        client.config.client_id = "b"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        client.config.client_kwargs["scope"] = "email"  # type: ignore[index]
+    client.client_kwargs["scope"] = "email"  # Authlib's attribute is a dict: a copy, changing nothing
+    client.authorize_params["prompt"] = "none"
+    assert client.config.scope == "openid" and client.client_kwargs == {"scope": "openid"}
+    assert client.authorize_params == {"prompt": "login"}
+
+
+def test_client_kwargs_are_parsed_once_into_typed_settings(app: Flask) -> None:
+    config = OAuth(app).register("prov", client_id="a", api_base_url="https://api.test/", client_kwargs={
+        "scope": ["openid", "email"], "timeout": [2, 9], "pool_maxsize": "8", "client_assertion_alg": "ES256",
+        "trusted_audiences": ["other"], "signature_type": "query", "verify": False,
+    }).config
+    assert (config.scope, config.is_oidc, config.timeout) == ("openid email", True, (2, 9))
+    assert (config.pool_maxsize, config.client_assertion_alg) == (8, "ES256")
+    assert (config.trusted_audiences, config.signature_type) == (frozenset({"other"}), "QUERY")
+    assert config.requests_settings == {"verify": False}
+
+
+@pytest.mark.parametrize(
+    ("client_kwargs", "key"),
+    [
+        ({"pool_maxsize": "many"}, "pool_maxsize"),
+        ({"pool_maxsize": 0}, "pool_maxsize"),
+        ({"client_assertion_alg": 256}, "client_assertion_alg"),
+        ({"scope": ["openid", 1]}, "scope"),
+        ({"signature_type": "COOKIE"}, "signature_type"),
+    ],
+)
+def test_client_kwargs_used_deep_inside_fail_at_register_naming_the_key(
+    app: Flask, client_kwargs: dict, key: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=rf"PROV_CLIENT_KWARGS\['{key}'\]"):
+        OAuth(app).register("prov", client_kwargs=client_kwargs, api_base_url="https://x.test/")
+
+
+def test_building_a_config_returns_ignored_settings_as_problems_without_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        built = build_config("prov", {"clientid": "a", "client_kwargs": {"timout": 3}})
+    assert [(p.where, p.key) for p in built.problems] == [
+        ("register('prov')", "clientid"), ("PROV_CLIENT_KWARGS", "timout")
+    ]
+    assert "did you mean 'timeout'?" in built.problems[1].message
+    assert built.config.client_id is None
+
+
+def test_ignored_setting_warns_once_per_registration_and_again_when_registered_again(app: Flask) -> None:
+    oauth = OAuth()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        oauth.register("prov", clientid="a", api_base_url="https://x.test/")
+        oauth.init_app(app)
+        with app.app_context():
+            _ = oauth.prov.api_base_url  # built now: the registration's problem is not reported again
+        oauth.register("prov", clientid="b", api_base_url="https://y.test/")
+    messages = [message for _, _, message in _recorded(caught)]
+    assert len(messages) == 2 and all("unknown setting 'clientid'" in m for m in messages)
+
+
+def test_rsa_key_may_come_from_the_flask_config_of_an_app_initialised_after_register(app: Flask) -> None:
+    oauth = OAuth()
+    oauth.register("tw", client_id="k", request_token_url="https://tw.test/request_token",
+                   client_kwargs={"signature_method": "RSA-SHA1"})
+    app.config["TW_CLIENT_KWARGS"] = {"rsa_key": "-----BEGIN PRIVATE KEY-----\nMII...\n-----END PRIVATE KEY-----\n"}
+    oauth.init_app(app)
+    with app.app_context():
+        assert oauth.tw.config.rsa_key == app.config["TW_CLIENT_KWARGS"]["rsa_key"]
+        assert oauth.tw.config.signature_method == "RSA-SHA1"

@@ -17,6 +17,7 @@ from flask_oauth_registry import (
 )
 from flask_oauth_registry.registry.idtoken import IdTokenVerifier
 from flask_oauth_registry.registry.oidc import KeySet, validate_metadata
+from flask_oauth_registry.registry.openid import verify_with_keys
 from tests.registry.oidc_fixtures import (
     AUTHORIZATION_ENDPOINT,
     CLIENT_ID,
@@ -58,7 +59,7 @@ def check_of(token: str, keys: Any = None, verify: IdTokenVerifier | None = None
     """Verify a token that must fail; return the name of the failed check."""
     keyset = keys or KeySet(Counting(jwks(RSA)))
     with pytest.raises(InvalidIdTokenError) as caught:
-        (verify or verifier()).verify(token, keyset.lookup, **kwargs)
+        verify_with_keys(verify or verifier(), keyset, token, **kwargs)
     return caught.value.check
 
 
@@ -104,7 +105,7 @@ def test_forged_kids_after_a_rotation_refetch_at_most_once_per_interval(
 def test_unknown_kid_in_keys_fetched_by_the_same_lookup_causes_no_second_fetch() -> None:
     fetch = Counting(jwks(RSA))
     keyset = KeySet(fetch)
-    assert keyset.lookup("rsa-unknown", "RS256") == []
+    assert keyset.lookup("rsa-unknown").keys == []
     assert fetch.calls == 1
 
 
@@ -113,7 +114,7 @@ def test_unknown_kid_after_keys_taken_from_the_shared_cache_is_refetched() -> No
     KeySet(Counting(jwks(RSA)), cache=cache, cache_key="prov").keys()
     fetch = Counting(jwks(RSA, ROTATED))
     keyset = KeySet(fetch, cache=cache, cache_key="prov")
-    assert [key.key_id for key in keyset.lookup("rsa-2", "RS256")] == ["rsa-2"]
+    assert [key.key_id for key in keyset.lookup("rsa-2").keys] == ["rsa-2"]
     assert fetch.calls == 1
 
 
@@ -123,7 +124,7 @@ def test_forced_fetch_does_not_spend_the_unknown_kid_refetch_budget() -> None:
     keyset.keys()
     keyset.keys(force=True)
     fetch.document = jwks(RSA, ROTATED)
-    assert [key.key_id for key in keyset.lookup("rsa-2", "RS256")] == ["rsa-2"]
+    assert [key.key_id for key in keyset.lookup("rsa-2").keys] == ["rsa-2"]
     assert fetch.calls == 3
 
 
@@ -136,7 +137,7 @@ def test_kid_less_token_from_a_key_rotated_seconds_after_the_first_login_is_veri
     keyset = KeySet(fetch)
 
     def verify(token: str) -> dict[str, Any]:
-        return verifier().verify(token, keyset.lookup, refetch_keys=keyset.refetch_for_unverified)
+        return verify_with_keys(verifier(), keyset, token)
 
     assert verify(old.sign(id_token_claims()))["sub"] == SUBJECT
     fetch.document = jwks(new)
@@ -160,7 +161,7 @@ def test_kid_less_token_checked_against_keys_just_fetched_causes_no_second_fetch
     keyset = KeySet(fetch)
     forged = rsa_key(None, label="attacker-key")
     with pytest.raises(InvalidIdTokenError) as caught:
-        verifier().verify(forged.sign(id_token_claims()), keyset.lookup, refetch_keys=keyset.refetch_for_unverified)
+        verify_with_keys(verifier(), keyset, forged.sign(id_token_claims()))
     assert caught.value.check == "signature"
     assert fetch.calls == 1
 
@@ -267,7 +268,7 @@ def test_id_token_with_an_untrusted_extra_audience_is_rejected_even_when_azp_nam
 
 def test_id_token_with_a_trusted_extra_audience_is_accepted() -> None:
     token = RSA.sign(id_token_claims(aud=[CLIENT_ID, "api"], azp=CLIENT_ID))
-    claims = verifier(trusted_audiences=frozenset({"api"})).verify(token, KeySet(Counting(jwks(RSA))).lookup)
+    claims = verify_with_keys(verifier(trusted_audiences=frozenset({"api"})), KeySet(Counting(jwks(RSA))), token)
     assert claims["aud"] == [CLIENT_ID, "api"]
     assert check_of(RSA.sign(id_token_claims(aud=[CLIENT_ID, "api", "other"], azp=CLIENT_ID)),
                     verify=verifier(trusted_audiences=frozenset({"api"}))) == "aud"
@@ -322,7 +323,7 @@ def test_id_token_with_a_malformed_sub_is_rejected(sub: Any) -> None:
 
 def test_id_token_with_a_sub_of_255_characters_is_accepted() -> None:
     sub = "s" * 255
-    assert verifier().verify(RSA.sign(id_token_claims(sub=sub)), KeySet(Counting(jwks(RSA))).lookup)["sub"] == sub
+    assert verify_with_keys(verifier(), KeySet(Counting(jwks(RSA))), RSA.sign(id_token_claims(sub=sub)))["sub"] == sub
 
 
 # -- 7. the discovery document's issuer is exactly the one its URL names ------------------------------

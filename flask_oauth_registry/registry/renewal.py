@@ -1,0 +1,139 @@
+"""``TokenRenewal``: an OAuth 2 token on an API call, renewed first when it has expired.
+
+A renewal refreshes the token (or re-fetches a client-credentials one) once however
+many callers hold it (:class:`.SingleFlight`), keeps the login's identity in the new
+token, and says which caller really performed it, so that the app writes the new
+token back and notifies ``update_token`` once (DESIGN 6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from oauthlib.oauth2.rfc6749.tokens import prepare_bearer_headers
+
+from .config import ClientConfig
+from .context import Cache
+from .errors import InvalidIdTokenError, InvalidTokenError, TokenExpiredError, UnsupportedTokenTypeError
+from .tokens import SingleFlight, is_expired, normalize_token
+from .userinfo import UserInfo
+
+#: Verifies a refreshed token's ID token (no nonce): :meth:`.OpenIDConnect.verify_id_token`.
+VerifyIdToken = Callable[..., UserInfo]
+
+
+def place_token(token: Mapping[str, Any], placement: str, kwargs: dict[str, Any]) -> None:
+    """Put a Bearer token on an API call's ``kwargs``: the ``Authorization`` header, the form or the query."""
+    token_type = token.get("token_type")
+    if token_type is not None and str(token_type).lower() != "bearer":
+        raise UnsupportedTokenTypeError(description=f"only Bearer tokens can be sent, not {token_type!r}")
+    access_token = token.get("access_token")
+    if not access_token:
+        raise InvalidTokenError(description="the token has no access_token")
+    if placement == "header":
+        kwargs["headers"] = prepare_bearer_headers(access_token, dict(kwargs.get("headers") or {}))
+    elif placement == "body":
+        kwargs["data"] = {**(kwargs.get("data") or {}), "access_token": access_token}
+    else:
+        kwargs["params"] = {**(kwargs.get("params") or {}), "access_token": access_token}
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """A renewed token: the old and the new one, and whether this caller's request was the one sent."""
+
+    old: dict[str, Any]
+    new: dict[str, Any]
+    #: True for the one caller whose request renewed it: only that one notifies ``update_token``.
+    performed: bool
+    #: ``update_token``'s ``refresh_token`` and ``access_token`` arguments (Authlib's).
+    refresh_token: str | None = None
+    access_token: str | None = None
+
+
+class TokenRenewal:
+    """Decides when a token is renewed and renews it; the caller writes the result where it belongs."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        refresh: Callable[[str], dict[str, Any]],
+        fetch_client_credentials: Callable[[], dict[str, Any]] | None,
+        verify_id_token: VerifyIdToken,
+        cache: Cache | None = None,
+    ) -> None:
+        self.config = config
+        self._refresh_request = refresh
+        #: How a client-credentials token is re-fetched; ``None`` when the app logs users in instead.
+        self._fetch_client_credentials = fetch_client_credentials
+        self._verify_id_token = verify_id_token
+        self.single_flight = SingleFlight(
+            config.name, cache=cache, lock_ttl=lock_ttl(config.timeout), leeway=config.leeway
+        )
+
+    def renew_if_expired(self, token: MutableMapping[str, Any]) -> Renewal | None:
+        """A :class:`Renewal` when ``token`` expires within the leeway, else ``None``.
+
+        A token that says only ``expires_in`` gets its ``expires_at`` stamped, in
+        place, on first use: without it the token would never be seen to expire.
+        """
+        if "expires_at" not in token and "expires_in" not in token:
+            return None
+        if token.get("expires_at") is None:
+            token.update(normalize_token(token))
+        if not is_expired(token, self.config.leeway):
+            return None
+        return self.renew(token)
+
+    def renew(self, token: Mapping[str, Any]) -> Renewal:
+        """Refresh an expired token once, however many callers hold it."""
+        old = dict(token)
+        refresh_token = old.get("refresh_token")
+        if refresh_token:
+            new, performed = self.single_flight.run(old, lambda: self._refresh(old))
+            return Renewal(old, new, performed, refresh_token=refresh_token)
+        if self._fetch_client_credentials is not None:
+            new, performed = self.single_flight.run(old, self._fetch_client_credentials)
+            return Renewal(old, new, performed, access_token=old.get("access_token"))
+        raise TokenExpiredError(description=f"the {self.config.name!r} token has expired and has no refresh_token")
+
+    def _refresh(self, old: Mapping[str, Any]) -> dict[str, Any]:
+        new = self._refresh_request(old["refresh_token"])
+        new.setdefault("refresh_token", old["refresh_token"])
+        new.update(self._identity(old, new))
+        return new
+
+    def _identity(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+        """The ``userinfo`` a refreshed token keeps: the login's (the ``sub`` binding), or the new ID token's claims.
+
+        An ID token in the refresh answer must be the same user's (OIDC Core 12.2:
+        same ``iss`` and ``sub``, ``aud`` the client, no nonce); its claims then
+        replace ``userinfo``.  A mismatch raises before anything is stored.
+        """
+        known = old.get("userinfo")
+        if not (new.get("id_token") and self.config.is_oidc):
+            return {"userinfo": known} if known is not None else {}
+        claims = self._verify_id_token(new, nonce=None)
+        original = known if isinstance(known, Mapping) and known.get("sub") else unverified_claims(old)
+        for claim in ("iss", "sub"):
+            if original.get(claim) is not None and str(claims.get(claim)) != str(original[claim]):
+                raise InvalidIdTokenError(claim, f"the refreshed ID token's {claim} is not the login's")
+        return {"userinfo": claims}
+
+
+def unverified_claims(token: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The claims of a stored token's ID token, verified at login; ``{}`` when there are none."""
+    try:
+        claims = jwt.decode(str(token.get("id_token") or ""), options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return {}
+    return claims if isinstance(claims, Mapping) else {}
+
+
+def lock_ttl(timeout: Any) -> float:
+    """How long a cross-process refresh lock may be held: a whole token request, with margin."""
+    total = sum(t for t in timeout if t) if isinstance(timeout, tuple) else float(timeout or 0) * 2
+    return max(40.0, total + 5.0)

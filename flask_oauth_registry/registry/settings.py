@@ -1,0 +1,103 @@
+"""Settings of one remote app: read from Flask config, merged preset < config < kwargs, built into a ClientConfig.
+
+:func:`build_config` is the one place settings become a :class:`.ClientConfig`:
+a value that is wrong for sure raises :class:`ConfigurationError` naming the key
+(:mod:`.validation`); a key nobody reads comes back as a :class:`.ConfigProblem`
+(:mod:`.typos`) for the caller to report.  Nothing here warns or touches Flask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .config import CONFIG_KEYS, METADATA_KEYS, OTHER_KEYS, ClientConfig, config_key
+from .typos import ConfigProblem, unknown_client_kwargs_problems, unknown_setting_problems
+from .validation import checked_settings, derived_settings
+
+#: Keywords Authlib turned into "metadata" that really belong elsewhere.
+_INTO_CLIENT_KWARGS = ("scope", "token_endpoint_auth_method", "code_challenge_method")
+_INTO_AUTHORIZE_PARAMS = ("prompt", "login_hint", "response_mode", "display", "max_age")
+
+#: Every name register() accepts, for the "did you mean" of an unknown one.
+_ACCEPTED = frozenset({*CONFIG_KEYS, *OTHER_KEYS, *METADATA_KEYS, *_INTO_CLIENT_KWARGS, *_INTO_AUTHORIZE_PARAMS})
+
+
+@dataclass(frozen=True)
+class BuiltConfig:
+    """A validated config and the settings it ignored (likely typos), for the caller to report."""
+
+    config: ClientConfig
+    problems: tuple[ConfigProblem, ...] = ()
+
+
+def read_app_config(name: str, app_config: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``{NAME}_{KEY}`` values present in a Flask config, keyed by register() keyword."""
+    prefix = name.upper() + "_"
+    found = {}
+    for key in CONFIG_KEYS:
+        value = app_config.get(prefix + key.upper())
+        if value is not None:
+            found[key] = value
+    return found
+
+
+def merge_settings(
+    preset: Mapping[str, Any],
+    from_config: Mapping[str, Any],
+    kwargs: Mapping[str, Any],
+    overwrite: bool,
+) -> dict[str, Any]:
+    """Merge the three sources, lowest first: preset, then config and kwargs.
+
+    Config fills what kwargs leave out; with ``overwrite`` config wins instead
+    (Authlib's rule).  Dict-valued settings from the preset are merged key by key
+    so that ``client_kwargs={"timeout": 3}`` keeps the preset's scope.  The
+    caller's dicts are never mutated.
+    """
+    ordered = (preset, kwargs, from_config) if overwrite else (preset, from_config, kwargs)
+    merged: dict[str, Any] = {}
+    for source in ordered:
+        for key, value in source.items():
+            if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+                merged[key] = {**merged[key], **value}
+            elif isinstance(value, Mapping):
+                merged[key] = dict(value)
+            else:
+                merged[key] = value
+    return merged
+
+
+def build_config(name: str, settings: Mapping[str, Any], *, app_config_merged: bool = True) -> BuiltConfig:
+    """Validate merged settings into a :class:`.ClientConfig`, with the problems found on the way.
+
+    ``app_config_merged=False`` when the Flask config is not in ``settings`` yet
+    (register() checking the registration alone): then nothing is required that
+    the config could still supply, such as an RSA key.
+    """
+    settings = _relocate_authlib_metadata(settings)
+    metadata = {key: settings.pop(key) for key in list(settings) if key in METADATA_KEYS}
+    unknown = [key for key in settings if key not in CONFIG_KEYS and key not in OTHER_KEYS]
+    problems = unknown_setting_problems(name, unknown, _ACCEPTED)
+    given = checked_settings(name, {key: value for key, value in settings.items() if key not in unknown}, metadata)
+    problems += unknown_client_kwargs_problems(config_key(name, "client_kwargs"), given["client_kwargs"])
+    derived = derived_settings(name, given, require_what_config_supplies=app_config_merged)
+    return BuiltConfig(ClientConfig(name=name, **given, **derived), tuple(problems))
+
+
+def _relocate_authlib_metadata(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``settings`` with the keywords Authlib treated as metadata moved to where they take effect.
+
+    The setting given in its own place wins.  A place that is not a dict is left
+    as it is, for :func:`.validation.checked_settings` to refuse naming its key.
+    """
+    moved = dict(settings)
+    for keys, place in ((_INTO_CLIENT_KWARGS, "client_kwargs"), (_INTO_AUTHORIZE_PARAMS, "authorize_params")):
+        existing = moved.get(place) or {}
+        if not isinstance(existing, Mapping):
+            continue
+        relocated = {key: moved.pop(key) for key in keys if key in moved}
+        if relocated:
+            moved[place] = {**relocated, **existing}
+    return moved

@@ -1,0 +1,135 @@
+"""``TokenEndpoint``: an OAuth 2 app's requests to the token, revocation and introspection endpoints.
+
+Code exchange, refresh and client credentials (RFC 6749 4.1.3, 6, 4.4), revocation
+(RFC 7009) and introspection (RFC 7662): each builds its form from the settings and
+the arguments it is given (never changing them), authenticates the client as
+configured, runs the provider's compliance hooks and returns what the provider said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from . import compliance
+from .answers import ProtocolAnswer, parse_json_object
+from .authorization import parse_token_response
+from .client_auth import authenticate
+from .config import ClientConfig
+from .errors import BadResponseError, ProviderError
+from .introspection import parse_introspection_response, token_value
+from .introspection import request_form as introspection_form
+from .metadata import INTROSPECTION_ENDPOINT, REVOCATION_ENDPOINT, TOKEN_ENDPOINT, ProviderMetadata
+from .protocol_client import ProtocolClient
+
+#: Keyword arguments of ``fetch_access_token`` that shape the HTTP request instead of going into the form.
+REQUEST_LEVEL_PARAMS = ("headers", "timeout", "method")
+
+
+class TokenEndpoint:
+    """Requests to the provider's token endpoint and its neighbours; returns data, changes nothing it is given."""
+
+    def __init__(self, config: ClientConfig, metadata: ProviderMetadata, protocol: ProtocolClient) -> None:
+        self.config = config
+        self.metadata = metadata
+        self.protocol = protocol
+
+    @property
+    def default_grant(self) -> str:
+        """The grant without ``code=``: the ``grant_type`` given to ``register``, else client credentials."""
+        return self.config.grant_type or "client_credentials"
+
+    # -- grants ------------------------------------------------------------------------
+    def fetch_token(self, params: Mapping[str, Any], redirect_uri: str | None = None) -> dict[str, Any]:
+        """A token for ``params`` (``code=``, ``grant_type=``, extra form fields, ``headers``/``timeout``/``method``).
+
+        The grant is ``authorization_code`` with a ``code``, else ``grant_type`` or
+        the app's default; ``access_token_params`` come first, ``params`` win.
+        """
+        form = dict(params)
+        grant_type = form.pop("grant_type", None) or ("authorization_code" if "code" in form else self.default_grant)
+        body: dict[str, Any] = {**self.config.access_token_params, **form}
+        if redirect_uri:
+            body["redirect_uri"] = redirect_uri
+        body["grant_type"] = grant_type
+        if grant_type == "client_credentials" and self.config.scope and "scope" not in body:
+            body["scope"] = self.config.scope
+        return self._token_request(self.metadata.require(TOKEN_ENDPOINT, self.config.access_token_url), body)
+
+    def refresh(self, refresh_token: str) -> dict[str, Any]:
+        """Renew a token (RFC 6749 6) at ``refresh_token_url``, else the token endpoint, with its params."""
+        endpoint = self.config.refresh_token_url or self.metadata.require(TOKEN_ENDPOINT, self.config.access_token_url)
+        body = {**self.config.refresh_token_params, "grant_type": "refresh_token", "refresh_token": refresh_token}
+        return self._token_request(endpoint, body)
+
+    def _token_request(self, endpoint: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """Send ``fields`` to the token endpoint; return the normalized token.
+
+        ``headers``, ``timeout`` and ``method`` among them shape the request, as
+        in Authlib, whether they come from the call or from ``*_params``.
+        """
+        body = {k: v for k, v in fields.items() if k not in REQUEST_LEVEL_PARAMS}
+        request_kwargs = {k: fields[k] for k in REQUEST_LEVEL_PARAMS if k in fields}
+        method = str(request_kwargs.pop("method", "POST")).upper()
+        headers = {"Accept": "application/json", **(request_kwargs.pop("headers", None) or {})}
+        headers.update(authenticate(self.config, self.config.token_endpoint_auth_method, endpoint, body))
+        payload = {k: v for k, v in body.items() if v is not None}
+        location = {"params": payload} if method == "GET" else {"data": payload}
+        refreshing = body.get("grant_type") == "refresh_token"
+        hooks = "refresh_token" if refreshing else "access_token"
+        purpose = "token refresh request" if refreshing else "token request"
+        session = self.protocol.session
+        endpoint, headers, location = compliance.fix_token_request(session, hooks, endpoint, headers, location)
+        response, answer = self.protocol.exchange(method, endpoint, purpose, headers=headers, **location,
+                                                  **request_kwargs)
+        answer = compliance.fix_token_answer(session, hooks, response, answer, purpose)
+        return parse_token_response(answer.status, answer.content_type, answer.body)
+
+    # -- revocation and introspection ----------------------------------------------------
+    def revoke(self, token: Mapping[str, Any] | str, token_type_hint: str | None = None) -> None:
+        """Revoke a token at the revocation endpoint (RFC 7009); a refusal is the provider's error."""
+        endpoint = self.metadata.require(REVOCATION_ENDPOINT)
+        if isinstance(token, Mapping):
+            value = token.get("refresh_token") if token_type_hint == "refresh_token" else token.get("access_token")
+        else:
+            value = token
+        form: dict[str, Any] = {"token": value}
+        if token_type_hint:
+            form["token_type_hint"] = token_type_hint
+        _, answer = self._hinted_request("revoke_token_request", "revocation request", endpoint, form, {})
+        if answer.status != 200:
+            try:
+                data = parse_json_object(answer.body, "revocation response")
+            except BadResponseError:
+                data = {}
+            error = data.get("error") or "revocation_failed"
+            raise ProviderError(str(error), data.get("error_description"), status_code=answer.status)
+
+    def introspect(self, token: Mapping[str, Any] | str, token_type_hint: str | None = None) -> dict[str, Any]:
+        """The provider's answer about a token (RFC 7662) from the metadata's introspection endpoint."""
+        endpoint = self.metadata.require(INTROSPECTION_ENDPOINT)
+        _, answer = self.introspection_request(endpoint, token_value(token, token_type_hint), token_type_hint)
+        return parse_introspection_response(answer.status, answer.body)
+
+    def introspection_request(
+        self, endpoint: str, token: str, token_type_hint: str | None, **request_kwargs: Any
+    ) -> tuple[requests.Response, ProtocolAnswer]:
+        """POST an introspection request to ``endpoint``; return the response (its body read) whatever its status."""
+        form = introspection_form(token, token_type_hint)
+        extra = dict(request_kwargs)
+        headers = {"Accept": "application/json", **(extra.pop("headers", None) or {})}
+        return self._hinted_request("introspect_token_request", "introspection request", endpoint, form, headers,
+                                    **extra)
+
+    def _hinted_request(
+        self, hook_type: str, purpose: str, endpoint: str, form: dict[str, Any], headers: dict[str, str],
+        **request_kwargs: Any,
+    ) -> tuple[requests.Response, ProtocolAnswer]:
+        """POST a ``token`` + ``token_type_hint`` form (revocation, introspection), the client authenticated."""
+        headers = {**headers, **authenticate(self.config, self.config.token_endpoint_auth_method, endpoint, form)}
+        endpoint, headers, form = compliance.fix_token_hint_request(
+            self.protocol.session, hook_type, endpoint, headers, form
+        )
+        return self.protocol.exchange("POST", endpoint, purpose, data=form, headers=headers, **request_kwargs)
