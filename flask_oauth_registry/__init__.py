@@ -21,9 +21,11 @@ from .registry.errors import (
     InvalidCallbackError,
     InvalidIdTokenError,
     InvalidTokenError,
+    IssuerMismatchError,
     MismatchingStateError,
     MissingRequestTokenError,
     MissingTokenError,
+    MissingVerifierError,
     OAuthError,
     ProviderError,
     RequestTimeoutError,
@@ -37,7 +39,7 @@ from .registry.errors import (
 from .registry.extension import OAuth
 from .registry.oauth2 import OAuth2App
 from .registry.remote import RemoteApp
-from .registry.signals import token_update
+from .registry.signals import oauth_authorized, oauth_before_login, oauth_error, token_update
 from .registry.userinfo import UserInfo
 
 #: Authlib's name for the OAuth 2 app class, for code written against it.
@@ -63,9 +65,11 @@ __all__ = [
     "InvalidCallbackError",
     "InvalidIdTokenError",
     "InvalidTokenError",
+    "IssuerMismatchError",
     "MismatchingStateError",
     "MissingRequestTokenError",
     "MissingTokenError",
+    "MissingVerifierError",
     "OAuth",
     "OAuth1App",
     "OAuth2App",
@@ -81,5 +85,8 @@ __all__ = [
     "UnsupportedTokenTypeError",
     "UserInfo",
     "__version__",
+    "oauth_authorized",
+    "oauth_before_login",
+    "oauth_error",
     "token_update",
 ]

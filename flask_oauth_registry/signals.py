@@ -1,5 +1,9 @@
-"""The library's blinker signals (``token_update``), also exported from the package root."""
+"""The library's blinker signals, also exported from the package root.
 
-from .registry.signals import token_update
+``token_update`` (a token was renewed), and for the ready routes ``oauth_before_login``,
+``oauth_authorized`` and ``oauth_error``.  Every sender is the real Flask app.
+"""
 
-__all__ = ["token_update"]
+from .registry.signals import oauth_authorized, oauth_before_login, oauth_error, token_update
+
+__all__ = ["oauth_authorized", "oauth_before_login", "oauth_error", "token_update"]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system tools some tests need when they are missing: redis-server
 # (scale-out tests), Chromium with its driver (the real-browser test) and Node.js
-# with npm (the interoperability test against an OpenID Certified provider).
+# with npm (the interoperability test against an OpenID Certified provider) and
+# PostgreSQL (the token storage tests; Debian keeps initdb and pg_ctl in
+# /usr/lib/postgresql/<version>/bin, off PATH, and tests/postgres_server.py looks there).
 # Runs as part of `make test`; on a machine without apt-get or root it only
 # reports what is missing (those tests then skip locally, and fail under CI=true).
 set -euo pipefail
@@ -12,6 +14,10 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+if ! { command -v pg_ctl && command -v initdb; } >/dev/null 2>&1 \
+    && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  missing+=(postgresql)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -2,9 +2,11 @@
 
 It serves OIDC discovery, JWKS, an authorization endpoint with a plain
 login + consent page, token (authorization code + PKCE, rotating refresh
-tokens, client credentials), userinfo, revocation, RP-initiated logout, a
-protected ``/api/me``, the OAuth 1.0a endpoints under ``/oauth1/`` and test
-counters under ``/_dev/``.  It is built on oauthlib's server classes.
+tokens, client credentials), userinfo, revocation, RP-initiated logout,
+protected ``/api/me`` and ``/api/files`` (scope ``files.read``, for incremental
+authorization with ``include_granted_scopes``), the OAuth 1.0a endpoints under
+``/oauth1/`` and test counters under ``/_dev/``.  It is built on oauthlib's
+server classes.
 
 Never use it in production: users sign in without a password, tokens live in
 memory, any loopback redirect URI is accepted and the consent form has no CSRF

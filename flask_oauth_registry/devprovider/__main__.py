@@ -48,8 +48,8 @@ email, email_verified}]. Flags override the file. --print-config shows the
 effective settings in this format.
 
 endpoints: /.well-known/openid-configuration /jwks /authorize /token
-/userinfo /revoke /logout /api/me /oauth1/request_token /oauth1/authorize
-/oauth1/access_token /oauth1/api/me /_dev/stats /_dev/reset"""
+/userinfo /revoke /logout /api/me /api/files /oauth1/request_token
+/oauth1/authorize /oauth1/access_token /oauth1/api/me /_dev/stats /_dev/reset"""
 
 
 def build_parser() -> argparse.ArgumentParser:

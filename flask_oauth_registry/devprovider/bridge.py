@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import Response, request
 from oauthlib.common import add_params_to_uri
-from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+from oauthlib.oauth2.rfc6749.errors import InsufficientScopeError, OAuth2Error
 
 
 def request_uri() -> str:
@@ -41,6 +41,20 @@ def oauthlib_response(headers: dict[str, str] | None, body: str | None, status: 
 def oauth2_error_response(error: OAuth2Error) -> Response:
     """JSON error body plus ``WWW-Authenticate`` for 401s, as RFC 6749/6750 describe."""
     headers = {"Content-Type": "application/json", "Cache-Control": "no-store", **error.headers}
+    return Response(error.json, status=error.status_code, headers=headers)
+
+
+def insufficient_scope_response(scope: str) -> Response:
+    """RFC 6750 3.1: 403 ``insufficient_scope`` naming the scope the resource needs.
+
+    oauthlib adds ``WWW-Authenticate`` only to 401 errors, so the challenge is built here.
+    """
+    error = InsufficientScopeError(description=f"The access token lacks the {scope} scope.")
+    headers = {
+        "Content-Type": "application/json",
+        "Cache-Control": "no-store",
+        "WWW-Authenticate": f'Bearer error="{error.error}", scope="{scope}"',
+    }
     return Response(error.json, status=error.status_code, headers=headers)
 
 

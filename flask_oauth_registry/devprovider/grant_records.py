@@ -30,8 +30,14 @@ def code_grant(client_id: str, code: Mapping[str, Any], request: Any, settings: 
 def token_records(
     token: Mapping[str, Any], request: Any, settings: ProviderSettings
 ) -> tuple[AccessToken, RefreshToken | None]:
-    """The access token (and refresh token, when one was issued) with user, scopes and expiry."""
+    """The access token (and refresh token, when one was issued) with user, scopes and expiry.
+
+    A refresh may narrow the access token's scope, but the new refresh token keeps
+    the scope of the one it replaces (RFC 6749 section 6), so the grant never shrinks.
+    """
     scopes = list(request.scopes or [])
+    rotated = getattr(request, "dev_refresh", None)
+    refresh_scopes = list(rotated.scopes) if rotated is not None else scopes
     user = request.user
     auth_time = getattr(request, "auth_time", None)
     expires_at = now() + int(token.get("expires_in", settings.access_token_ttl))
@@ -41,7 +47,7 @@ def token_records(
     refresh = None
     if token.get("refresh_token"):
         refresh = RefreshToken(
-            token["refresh_token"], request.client_id, scopes,
+            token["refresh_token"], request.client_id, refresh_scopes,
             now() + settings.refresh_token_ttl, user, auth_time, token["access_token"],
         )
     return access, refresh

@@ -6,23 +6,30 @@ ask of the signed-in user; the minter completes oauthlib's draft ID token.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import jwt
 
 from .keys import SigningKey, token_hash
 from .login import LoginState
+from .scope_grants import missing_grants
 from .settings import ProviderSettings
 from .store import now
 
 
 class LoginChecks:
-    """What OpenID Connect asks of the current login (the session cookie)."""
+    """What OpenID Connect asks of the current login (the session cookie) and the user's grants."""
 
-    def __init__(self, key: SigningKey, current_login: Callable[[], LoginState | None]) -> None:
+    def __init__(
+        self,
+        key: SigningKey,
+        current_login: Callable[[], LoginState | None],
+        granted_scopes: Callable[[str, str], Iterable[str]],
+    ) -> None:
         self.key = key
         self.current_login = current_login
+        self.granted_scopes = granted_scopes
 
     def silent_login(self, max_age: Any) -> bool:
         """``prompt=none``: a login exists and satisfies ``max_age``."""
@@ -36,10 +43,12 @@ class LoginChecks:
                 return False
         return True
 
-    def silent_authorization(self, client_id: str | None) -> bool:
-        """``prompt=none``: the signed-in user approved this client before."""
+    def silent_authorization(self, client_id: str | None, scopes: Iterable[str]) -> bool:
+        """``prompt=none``: the signed-in user approved this client before, for every requested scope."""
         login = self.current_login()
-        return bool(login and client_id in login.consented)
+        if login is None or client_id is None or client_id not in login.consented:
+            return False
+        return not missing_grants(scopes, self.granted_scopes(login.user, client_id))
 
     def user_match(self, id_token_hint: str | None) -> bool:
         """An ``id_token_hint`` must be ours and name the signed-in user (if any)."""

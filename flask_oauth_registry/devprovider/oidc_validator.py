@@ -48,7 +48,7 @@ class DevOIDCValidator(RequestValidator):
         self.settings = settings
         self.store = store
         self.clients = ClientAuthenticator(settings)
-        self.login_checks = LoginChecks(key, current_login)
+        self.login_checks = LoginChecks(key, current_login, store.granted_scopes)
         self.id_tokens = IdTokenMinter(settings, key, issuer)
 
     def _client(self, client_id: str | None) -> OAuth2ClientConfig | None:
@@ -117,8 +117,8 @@ class DevOIDCValidator(RequestValidator):
         return self.login_checks.silent_login(request.max_age)
 
     def validate_silent_authorization(self, request) -> bool:
-        """``prompt=none``: the signed-in user approved this client before."""
-        return self.login_checks.silent_authorization(request.client_id)
+        """``prompt=none``: the signed-in user approved this client before, for every requested scope."""
+        return self.login_checks.silent_authorization(request.client_id, request.scopes or [])
 
     def validate_user_match(self, id_token_hint, scopes, claims, request) -> bool:
         """An ``id_token_hint`` must be ours and name the signed-in user (if any)."""

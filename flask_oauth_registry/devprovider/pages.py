@@ -12,6 +12,7 @@ SCOPE_DESCRIPTIONS = {
     "email": "Your email address",
     "offline_access": "Stay connected while you are away (refresh tokens)",
     "api": "Call the demo API on your behalf",
+    "files.read": "See your files (the demo /api/files)",
 }
 
 _HEAD = """<!doctype html>
@@ -27,6 +28,7 @@ _HEAD = """<!doctype html>
  .badge{display:inline-block;background:#fef3c7;color:#92400e;border-radius:999px;
         padding:.1rem .6rem;font-size:.75rem;font-weight:600;margin-bottom:1rem}
  ul.scopes{padding-left:1.1rem} ul.scopes li{margin:.3rem 0} code{font-size:.85em}
+ .granted{color:#047857;font-size:.8rem;font-weight:600}
  label{display:block;font-weight:600;margin:1rem 0 .35rem}
  input[type=text]{width:100%;padding:.55rem .7rem;border:1px solid #d1d5db;border-radius:8px;
       font-size:1rem;box-sizing:border-box}
@@ -51,9 +53,12 @@ _CONSENT = (
     + """<h1>Sign in to continue</h1>
 <p class="muted"><strong>{{ client_name }}</strong> ({{ protocol }}) wants to:</p>
 <ul class="scopes">
-{% for scope in scopes %}<li>{{ descriptions.get(scope, scope) }} <code>{{ scope }}</code></li>
+{% for scope in scopes %}<li>{{ descriptions.get(scope, scope) }} <code>{{ scope }}</code>
+{%- if scope in granted %} <span class="granted">already granted</span>{% endif %}</li>
 {% else %}<li>Access your account</li>{% endfor %}
 </ul>
+{% if kept %}<p class="muted">It keeps the access you granted before:
+{% for scope in kept %}<code>{{ scope }}</code>{% if not loop.last %}, {% endif %}{% endfor %}.</p>{% endif %}
 {% if error %}<div class="error">{{ error }}</div>{% endif %}
 <form method="post" action="{{ action }}">
  <label for="username">User name</label>
@@ -102,8 +107,14 @@ def consent_page(
     users: Iterable[str],
     action: str,
     error: str | None = None,
+    granted: Iterable[str] = (),
+    kept: Iterable[str] = (),
 ) -> str:
-    """The combined login + consent form; posts ``username`` and ``decision``."""
+    """The combined login + consent form; posts ``username`` and ``decision``.
+
+    ``granted`` scopes are marked "already granted"; ``kept`` ones (granted before,
+    not requested, included by ``include_granted_scopes``) are listed below.
+    """
     return render_template_string(
         _CONSENT,
         title="Sign in",
@@ -111,6 +122,8 @@ def consent_page(
         client_name=client_name,
         protocol=protocol,
         scopes=list(scopes),
+        granted=set(granted),
+        kept=list(kept),
         descriptions=SCOPE_DESCRIPTIONS,
         username=username,
         users=list(users),

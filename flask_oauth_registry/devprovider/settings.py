@@ -23,7 +23,8 @@ DEMO_OAUTH1_SECRET = "demo-oauth1-secret"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 #: Scopes the provider knows; anything else is refused with ``invalid_scope``.
-SUPPORTED_SCOPES = ("openid", "profile", "email", "offline_access", "api")
+#: ``files.read`` guards ``/api/files``, a resource to demonstrate incremental authorization.
+SUPPORTED_SCOPES = ("openid", "profile", "email", "offline_access", "api", "files.read")
 
 CONFIDENTIAL_GRANTS = ("authorization_code", "refresh_token", "client_credentials")
 PUBLIC_GRANTS = ("authorization_code", "refresh_token")

@@ -14,6 +14,7 @@ class Stats:
         "refresh_requests",
         "refresh_refused",
         "authorizations",
+        "incremental_authorizations",
         "userinfo_requests",
         "revocations",
         "logouts",

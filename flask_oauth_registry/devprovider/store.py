@@ -1,4 +1,4 @@
-"""Thread-safe in-memory storage of codes, tokens and nonces (lost on restart, dev only).
+"""Thread-safe in-memory storage of codes, tokens, granted scopes and nonces (lost on restart, dev only).
 
 Every read-modify-write happens under one lock, so single-use artefacts
 (authorization codes, rotated refresh tokens, OAuth 1 request tokens, nonces)
@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from .scope_grants import merge_scopes
 
 
 def now() -> float:
@@ -85,6 +88,7 @@ class Store:
         self._oauth1_request: dict[str, OAuth1Token] = {}
         self._oauth1_access: dict[str, OAuth1Token] = {}
         self._nonces: dict[tuple[str, ...], float] = {}
+        self._granted: dict[tuple[str, str], tuple[str, ...]] = {}
 
     # -- OAuth 2 authorization codes -------------------------------------------------
     def save_code(self, grant: CodeGrant) -> None:
@@ -106,6 +110,19 @@ class Store:
                 return None
             del self._codes[code]
             return grant if grant.expires_at > now() else None
+
+    # -- OAuth 2 granted scopes (incremental authorization) --------------------------
+    def grant_scopes(self, user: str, client_id: str, scopes: Iterable[str]) -> tuple[str, ...]:
+        """Add ``scopes`` to what ``user`` granted ``client_id``; returns the whole grant."""
+        with self._lock:
+            key = (user, client_id)
+            self._granted[key] = merge_scopes(self._granted.get(key, ()), scopes)
+            return self._granted[key]
+
+    def granted_scopes(self, user: str | None, client_id: str | None) -> tuple[str, ...]:
+        """Every scope ``user`` has granted ``client_id`` so far (empty if none)."""
+        with self._lock:
+            return self._granted.get((user or "", client_id or ""), ())
 
     # -- OAuth 2 tokens --------------------------------------------------------------
     def save_tokens(self, access: AccessToken, refresh: RefreshToken | None) -> None:

@@ -9,6 +9,7 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from .bridge import (
     form_value,
+    insufficient_scope_response,
     json_response,
     oauth2_error_response,
     oauthlib_response,
@@ -19,6 +20,7 @@ from .keys import ALGORITHM
 from .login import LoginState, current_login, sign_in, sign_out
 from .oidc_validator import ENABLED_GRANTS
 from .pages import consent_page, index_page, message_page
+from .scope_grants import code_scopes, missing_grants, wants_granted_scopes
 from .settings import SUPPORTED_SCOPES, OAuth2ClientConfig
 from .state import ProviderState, provider_state
 
@@ -30,6 +32,11 @@ CLAIMS = [
     "name", "preferred_username", "given_name", "family_name", "email", "email_verified",
 ]
 HtmlResponse = tuple[str, int]
+FILES_SCOPE = "files.read"
+DEMO_FILES = (
+    {"name": "notes.txt", "size": 1024},
+    {"name": "holiday.jpg", "size": 204800},
+)
 
 
 @blueprint.get("/")
@@ -108,11 +115,17 @@ def _redirect_error(st: ProviderState, exc: errors.OAuth2Error, redirect_uri: st
     return redirect(with_iss(exc.in_uri(target), st.issuer()), 302)
 
 
-def _issue_code(st: ProviderState, uri: str, headers: dict, scopes: list, login: LoginState):
-    """Let oauthlib create and save the code, then add ``iss`` to its redirect."""
+def _issue_code(st: ProviderState, uri: str, headers: dict, scopes: list, login: LoginState, client_id: str):
+    """Let oauthlib create and save the code, then add ``iss`` to its redirect.
+
+    With ``include_granted_scopes=true`` the code also carries every scope the
+    user granted this client before (incremental authorization).
+    """
+    incremental = wants_granted_scopes(request.args.get("include_granted_scopes"))
+    granted = st.store.granted_scopes(login.user, client_id)
     try:
         resp_headers, _, _ = st.oidc.create_authorization_response(
-            uri, "GET", None, headers, scopes=scopes,
+            uri, "GET", None, headers, scopes=code_scopes(scopes, granted, incremental),
             credentials={"user": login.user, "auth_time": login.auth_time},
         )
     except errors.FatalClientError as exc:
@@ -122,6 +135,8 @@ def _issue_code(st: ProviderState, uri: str, headers: dict, scopes: list, login:
     location = resp_headers["Location"]
     if "error=" not in location:
         st.stats.incr("authorizations")
+        if incremental:
+            st.stats.incr("incremental_authorizations")
     return redirect(with_iss(location, st.issuer()), 302)
 
 
@@ -129,17 +144,23 @@ def _consent(
     st: ProviderState, scopes: list, client: OAuth2ClientConfig, login: LoginState | None,
     error: str | None = None, status: int = 200,
 ) -> HtmlResponse:
-    """The login + consent form, pre-filled with login_hint, the session user or the default."""
+    """The login + consent form, pre-filled with login_hint, the session user or the default.
+
+    Scopes the pre-filled user already granted this client are marked; with
+    ``include_granted_scopes=true`` the other granted scopes are listed as kept.
+    """
     hint = request.args.get("login_hint")
     username = (
         request.form.get("username")
         or (hint if st.settings.user(hint) else None)
         or (login.user if login else st.settings.default_user)
     )
+    granted = st.store.granted_scopes(username, client.client_id)
+    kept = missing_grants(granted, scopes) if wants_granted_scopes(request.args.get("include_granted_scopes")) else []
     html = consent_page(
         issuer=st.issuer(), client_name=client.display_name, protocol="OpenID Connect / OAuth 2",
-        scopes=scopes, username=username, users=[u.username for u in st.settings.users],
-        action=request.full_path, error=error,
+        scopes=scopes, granted=granted, kept=kept, username=username,
+        users=[u.username for u in st.settings.users], action=request.full_path, error=error,
     )
     return html, status
 
@@ -147,18 +168,20 @@ def _consent(
 def _silent(st, uri, headers, scopes, info, client, login):
     """``prompt=none``: issue a code from the existing session or report why not.
 
-    oauthlib already checks OpenID requests (validate_silent_login/authorization);
-    this repeats the check for plain OAuth 2 requests.
+    Consent is required unless the user approved this client and granted every
+    requested scope before.  oauthlib already checks OpenID requests
+    (validate_silent_login/authorization); this repeats the check for plain OAuth 2 requests.
     """
     max_age = request.args.get("max_age", "")
     too_old = bool(login and max_age.isdigit() and login.age() > int(max_age))
     if login is None or too_old:
         exc = errors.LoginRequired(state=info.get("state"))
         return _redirect_error(st, exc, info["redirect_uri"])
-    if client.client_id not in login.consented:
+    granted = st.store.granted_scopes(login.user, client.client_id)
+    if client.client_id not in login.consented or missing_grants(scopes, granted):
         exc = errors.ConsentRequired(state=info.get("state"))
         return _redirect_error(st, exc, info["redirect_uri"])
-    return _issue_code(st, uri, headers, scopes, login)
+    return _issue_code(st, uri, headers, scopes, login, client.client_id)
 
 
 @blueprint.route("/authorize", methods=["GET", "POST"])
@@ -187,7 +210,8 @@ def authorize():
     user = st.settings.user((request.form.get("username") or "").strip())
     if user is None:
         return _consent(st, scopes, client, login, error="Unknown user name.", status=400)
-    return _issue_code(st, uri, headers, scopes, sign_in(user.username, client.client_id))
+    st.store.grant_scopes(user.username, client.client_id, scopes)
+    return _issue_code(st, uri, headers, scopes, sign_in(user.username, client.client_id), client.client_id)
 
 
 # -- token, userinfo, revocation -------------------------------------------------------------
@@ -244,6 +268,20 @@ def api_me() -> Response:
         "scope": " ".join(record.scopes),
         "scopes": record.scopes,
     })
+
+
+@blueprint.get("/api/files")
+def api_files() -> Response:
+    """A protected resource that needs the ``files.read`` scope (to demonstrate incremental authorization)."""
+    st = provider_state()
+    uri, method, body, headers = request_parts()
+    valid, req = st.oidc.verify_request(uri, method, body, headers, scopes=[])
+    record = getattr(req, "dev_access_token", None)
+    if not valid or record is None:
+        return oauth2_error_response(errors.InvalidTokenError())
+    if FILES_SCOPE not in record.scopes:
+        return insufficient_scope_response(FILES_SCOPE)
+    return json_response({"sub": record.user, "files": list(DEMO_FILES)})
 
 
 # -- RP-initiated logout ------------------------------------------------------------------

@@ -17,7 +17,7 @@ def get_preset(name: str) -> ProviderPreset:
         return PRESETS[name]
     except KeyError:
         raise ConfigurationError(
-            f"no provider preset named {name!r}; known presets: {', '.join(sorted(PRESETS))}"
+            description=f"no provider preset named {name!r}; known presets: {', '.join(sorted(PRESETS))}"
         ) from None
 
 

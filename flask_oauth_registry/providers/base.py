@@ -17,9 +17,14 @@ class ProviderPreset:
     ``settings`` are register() keywords (endpoints or discovery URL, scopes,
     auth method, compliance fix).  ``userinfo`` maps the provider's profile to
     OpenID Connect standard claims for providers without a userinfo endpoint.
+    ``incremental_authorization`` says the provider supports ``include_granted_scopes``.
     """
 
     name: str
     settings: Mapping[str, Any] = field(default_factory=dict)
     userinfo: UserInfoLoader | None = None
     docs: str = ""
+    #: Whether the provider adds a new grant to the user's earlier ones when asked with
+    #: ``include_granted_scopes=true`` (Google's incremental authorization); ``required``
+    #: then asks for it when it needs more scopes.
+    incremental_authorization: bool = False

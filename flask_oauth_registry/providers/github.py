@@ -11,8 +11,11 @@ from .base import ProviderPreset
 
 def _json(response: Any, what: str) -> Any:
     if response.status_code != 200:
-        raise ProviderError("userinfo_failed", f"GitHub answered HTTP {response.status_code} for {what}",
-                            status_code=response.status_code)
+        raise ProviderError(
+            error="userinfo_failed",
+            description=f"GitHub answered HTTP {response.status_code} for {what}",
+            status_code=response.status_code,
+        )
     try:
         return json.loads(response.content)
     except RecursionError as exc:

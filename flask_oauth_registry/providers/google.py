@@ -12,4 +12,6 @@ PRESET = ProviderPreset(
         "client_kwargs": {"scope": "openid email profile"},
     },
     docs="Google Identity (OpenID Connect). Add access_type='offline' to authorize_redirect for a refresh token.",
+    # https://developers.google.com/identity/protocols/oauth2/web-server#incrementalAuth
+    incremental_authorization=True,
 )

@@ -31,8 +31,11 @@ def load_userinfo(app: Any, **kwargs: Any) -> dict[str, Any]:
     params = {"include_email": "true", "skip_status": "true", **(kwargs.pop("params", None) or {})}
     response = app.get("account/verify_credentials.json", params=params, **kwargs)
     if response.status_code != 200:
-        raise ProviderError("userinfo_failed", f"Twitter answered HTTP {response.status_code} for verify_credentials",
-                            status_code=response.status_code)
+        raise ProviderError(
+            error="userinfo_failed",
+            description=f"Twitter answered HTTP {response.status_code} for verify_credentials",
+            status_code=response.status_code,
+        )
     return profile_to_claims(parse_json_object(response.content, "Twitter profile"))
 
 

@@ -19,6 +19,7 @@ from oauthlib.oauth2 import Client as _PkceClient
 
 from .answers import parse_json_object
 from .errors import BadResponseError, InvalidCallbackError, ProviderError
+from .flowstate import with_extra_data
 from .tokens import normalize_token
 
 _URL_SAFE = re.compile(r"[A-Za-z0-9._~-]*")
@@ -41,8 +42,13 @@ FLOW_KEYS = ("redirect_uri", "code_verifier", "nonce", "max_age")
 
 
 def flow_of(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The flow state in ``save_authorize_data(**data)``: the :data:`FLOW_KEYS` that are set."""
-    return {k: data[k] for k in FLOW_KEYS if data.get(k) is not None}
+    """The flow state in ``save_authorize_data(**data)``: the :data:`FLOW_KEYS` that are set, and extra data.
+
+    Keys other than those, ``url`` and ``state`` are kept as the flow's extra data
+    (:func:`.flowstate.with_extra_data`), as Authlib keeps every key.
+    """
+    flow = {k: data[k] for k in FLOW_KEYS if data.get(k) is not None}
+    return with_extra_data(flow, data, (*FLOW_KEYS, "url", "state"))
 
 
 def new_state() -> str:
@@ -62,7 +68,17 @@ def pkce_pair(method: str = "S256") -> tuple[str, str]:
     oauthlib's transform.
     """
     verifier = secrets.token_urlsafe(48)
-    return verifier, _PKCE.create_code_challenge(verifier, method)
+    return verifier, code_challenge(verifier, method)
+
+
+def code_challenge(verifier: str, method: str) -> str:
+    """The ``code_challenge`` for ``verifier`` (RFC 7636 4.2): itself for ``plain``, oauthlib's S256 otherwise.
+
+    oauthlib's transform answers ``None`` when asked for ``plain`` by name.
+    """
+    if method == "plain":
+        return verifier
+    return str(_PKCE.create_code_challenge(verifier, method))
 
 
 @dataclass
@@ -120,7 +136,7 @@ def build_authorization_request(
         if verifier is None:
             verifier, challenge = pkce_pair(code_challenge_method)
         else:
-            challenge = _PKCE.create_code_challenge(verifier, code_challenge_method)
+            challenge = code_challenge(verifier, code_challenge_method)
         flow["code_verifier"] = verifier
         query += [("code_challenge", challenge), ("code_challenge_method", code_challenge_method)]
     nonce = merged.pop("nonce", None)
@@ -153,7 +169,7 @@ class AuthorizationResponse:
 
     def provider_error(self) -> ProviderError:
         """The provider's refusal (``access_denied``...) as the error to raise."""
-        return ProviderError(str(self.error), self.error_description, self.error_uri)
+        return ProviderError(error=str(self.error), description=self.error_description, uri=self.error_uri)
 
 
 def _param(params: Mapping[str, Any], name: str) -> str | None:
@@ -225,7 +241,10 @@ def parse_token_response(status: int, content_type: str, body: bytes) -> dict[st
         raise BadResponseError(description="the token endpoint's answer is not a JSON object")
     if data.get("error"):
         raise ProviderError(
-            str(data["error"]), data.get("error_description"), data.get("error_uri"), status_code=status
+            error=str(data["error"]),
+            description=data.get("error_description"),
+            uri=data.get("error_uri"),
+            status_code=status,
         )
     if status >= 400:
         raise BadResponseError(description=f"the token endpoint answered HTTP {status}")

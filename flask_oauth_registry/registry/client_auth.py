@@ -64,7 +64,8 @@ def authenticate(
     if method == "client_secret_basic":
         if secret is None:
             raise ConfigurationError(
-                f"{config.name!r} uses client_secret_basic but has no secret: set {config.config_key('client_secret')}"
+                description=f"{config.name!r} uses client_secret_basic but has no secret: "
+                f"set {config.config_key('client_secret')}"
             )
         return {"Authorization": _basic(client_id, secret)}
     if method == "client_secret_post":
@@ -77,7 +78,8 @@ def authenticate(
     if method == "client_secret_jwt":
         if not secret:
             raise ConfigurationError(
-                f"{config.name!r} uses client_secret_jwt but has no secret: set {config.config_key('client_secret')}"
+                description=f"{config.name!r} uses client_secret_jwt but has no secret: "
+                f"set {config.config_key('client_secret')}"
             )
         alg = config.client_assertion_alg or "HS256"
         body["client_assertion_type"] = ASSERTION_TYPE
@@ -87,7 +89,7 @@ def authenticate(
         source = config.private_key or secret
         if not source:
             raise ConfigurationError(
-                f"{config.name!r} uses private_key_jwt but has no key: set "
+                description=f"{config.name!r} uses private_key_jwt but has no key: set "
                 f"{config.config_key('client_kwargs')}['private_key'] to a PEM, a file path or a JWK"
             )
         key, kid, jwk_alg = load_private_key(source)
@@ -95,14 +97,14 @@ def authenticate(
         try:
             assertion = _assertion(config, token_endpoint, key, alg, kid)
         except (ValueError, TypeError, jwt.PyJWTError) as exc:
-            raise ConfigurationError(f"{config.name!r}: the private_key_jwt key cannot sign {alg}") from exc
+            raise ConfigurationError(description=f"{config.name!r}: the private_key_jwt key cannot sign {alg}") from exc
         body["client_assertion_type"] = ASSERTION_TYPE
         body["client_assertion"] = assertion
         return {}
     for custom in config.client_auth_methods:
         if getattr(custom, "name", None) == method:
             return _custom(custom, config, token_endpoint, body)
-    raise ConfigurationError(f"{config.name!r}: unknown token_endpoint_auth_method {method!r}")
+    raise ConfigurationError(description=f"{config.name!r}: unknown token_endpoint_auth_method {method!r}")
 
 
 class _AuthView:

@@ -52,7 +52,7 @@ class ComplianceHooks:
         """Run ``hook`` at ``hook_type``; an unknown type is a :class:`ConfigurationError` naming the known ones."""
         if hook_type not in self.by_type:
             raise ConfigurationError(
-                f"unknown compliance hook type {hook_type!r}; known are {', '.join(COMPLIANCE_HOOK_TYPES)}"
+                description=f"unknown compliance hook type {hook_type!r}; known are {', '.join(COMPLIANCE_HOOK_TYPES)}"
             )
         self.by_type[hook_type].add(hook)
 

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
-from .errors import ConfigurationError
-
 #: The 13 ``{NAME}_{KEY}`` Flask config keys, as register() keywords.
 CONFIG_KEYS: tuple[str, ...] = (
     "client_id",
@@ -212,14 +210,3 @@ class ClientConfig:
     def config_key(self, key: str) -> str:
         """The Flask config key that sets ``key`` for this app, e.g. ``GOOGLE_CLIENT_ID``."""
         return config_key(self.name, key)
-
-    def require(self, value: Any, key: str, what: str) -> Any:
-        """Return ``value`` or fail naming the config key that would provide it."""
-        if not value:
-            raise ConfigurationError(
-                f"{self.name!r} has no {what}: set {self.config_key(key)} "
-                f"(or pass {key}= to register()"
-                + (", or server_metadata_url=" if key != "server_metadata_url" else "")
-                + ")"
-            )
-        return value

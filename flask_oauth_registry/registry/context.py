@@ -4,13 +4,14 @@ A remote app does not see the registry or its per-Flask-app bookkeeping.  When t
 extension builds a client it binds, once, the shared cache, the flow-state lifetime
 (``OAUTH_STATE_TTL``) and the two token callbacks (the app's own ``fetch_token`` /
 ``update_token`` given to ``register``, else the registry-level ones with the name
-filled in, as Authlib's registry does), and hands the app this object.  That keeps
+filled in, as Authlib's registry does) and the per-user helpers of
+:mod:`flask_oauth_registry.views` (:class:`UserAccess`), and hands the app this object.  That keeps
 the import graph one-way: the extension imports the apps, never the reverse.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -39,6 +40,27 @@ FetchToken = Callable[[], Any]
 UpdateToken = Callable[..., Any]
 
 
+class UserAccess(Protocol):
+    """What a remote app's per-user helpers delegate to (``required``, ``credentials``...).
+
+    :mod:`flask_oauth_registry.views` provides it and the extension hands it to each
+    app in its :class:`ClientContext`; the registry never imports the views.
+    ``app`` is the calling remote app.
+    """
+
+    def required(self, app: Any, view: Callable[..., Any] | None, scopes: Sequence[str] | None) -> Any: ...
+
+    def credentials(self, app: Any) -> Any: ...
+
+    def has_credentials(self, app: Any, scopes: Sequence[str] | None) -> bool: ...
+
+    def granted_scopes(self, app: Any) -> frozenset[str]: ...
+
+    def claim(self, app: Any, claim: str) -> Any: ...
+
+    def authorized_session(self, app: Any) -> Any: ...
+
+
 @dataclass(frozen=True)
 class ClientContext:
     """Shared services of one remote app: the cache, the flow-state TTL and the bound token callbacks."""
@@ -47,6 +69,8 @@ class ClientContext:
     state_ttl: int = DEFAULT_STATE_TTL
     fetch_token_callback: FetchToken | None = None
     update_token_callback: UpdateToken | None = None
+    #: The per-user helpers (``required``, ``credentials``...); ``None`` for an app built outside a registry.
+    user_access: UserAccess | None = None
 
     def fetch_token(self) -> Mapping[str, Any] | None:
         """The stored token of the current user, or ``None`` (no callback, or it found none)."""

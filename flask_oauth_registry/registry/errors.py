@@ -1,8 +1,39 @@
 """The error hierarchy: every failure a caller can see is an :class:`OAuthError`.
 
-Codes follow Authlib's where Authlib has one, so ``except`` clauses and error pages
-written against Authlib keep working.  Messages are built here from fixed text and
-never contain a client secret, an authorization code or a token.
+::
+
+    OAuthError                          oauth_error
+    ├── MismatchingStateError           mismatching_state
+    ├── InvalidCallbackError            invalid_callback
+    │   └── MissingVerifierError        missing_verifier
+    ├── IssuerMismatchError             issuer_mismatch
+    ├── ProviderError                   (the provider's code)
+    ├── InvalidTokenError               token_invalid
+    │   ├── InvalidIdTokenError         token_invalid (``check`` names the check)
+    │   │   └── UnknownSigningKeyError  token_invalid (also RuntimeError)
+    │   └── TokenExpiredError           token_expired
+    ├── MissingTokenError               missing_token
+    ├── MissingRequestTokenError        missing_request_token
+    ├── UnsupportedTokenTypeError       unsupported_token_type
+    ├── UnsafeRequestUrlError           invalid_request_url (also ValueError)
+    ├── TransportError                  transport_error
+    │   ├── RequestTimeoutError         timeout
+    │   ├── ConnectionFailedError       connection_error
+    │   └── BadResponseError            bad_response
+    ├── StorageError                    storage_unavailable
+    └── ConfigurationError              configuration_error (also RuntimeError and ValueError)
+
+    ConfigurationWarning                (a UserWarning, not an error)
+
+Every class is built the way Authlib builds its client errors:
+``cls(error=None, description=None, uri=None)``, plus keyword-only data of its own
+(``status_code=`` on :class:`ProviderError`, ``check=`` on :class:`InvalidIdTokenError`).
+A class's code is its ``error`` attribute; the ``error`` argument is for
+:class:`OAuthError` itself and :class:`ProviderError` (the provider's code), and a
+failure that deserves a code of its own gets a class of its own.  Codes follow
+Authlib's where Authlib has one, so ``except`` clauses and error pages written
+against Authlib keep working.  Messages are built from fixed text and never
+contain a client secret, an authorization code or a token.
 """
 
 from __future__ import annotations
@@ -27,13 +58,14 @@ class OAuthError(Exception):
     """
 
     error: str = "oauth_error"
+    #: The description used when none is given.
+    description: str | None = None
+    uri: str | None = None
 
-    def __init__(
-        self, error: str | None = None, description: str | None = None, uri: str | None = None
-    ) -> None:
-        if error is not None:
-            self.error = _clean(error) or self.error
-        self.description = _clean(description)
+    def __init__(self, error: str | None = None, description: str | None = None, uri: str | None = None) -> None:
+        # Set on the instance even when it is the class's code: unpickling restores attributes, not arguments.
+        self.error = _clean(error) or self.error
+        self.description = _clean(self.description if description is None else description)
         self.uri = _clean(uri)
         super().__init__(str(self))
 
@@ -46,22 +78,100 @@ class OAuthError(Exception):
         return f"<{type(self).__name__} {self!s}>"
 
 
-class MissingRequestTokenError(OAuthError):
-    """OAuth 1.0a: no temporary credentials are known for this callback."""
+class MismatchingStateError(OAuthError):
+    """The callback's ``state`` is missing, unknown, expired, replayed or foreign.
 
-    error = "missing_request_token"
+    This is the login-CSRF defence of RFC 6749 section 10.12: the description
+    says which of those it was, the error code is always ``mismatching_state``.
+    """
+
+    error = "mismatching_state"
+    description = "CSRF warning: the state does not match"
 
 
-class MissingTokenError(OAuthError):
-    """No token was given, stored on ``g`` or returned by ``fetch_token``."""
+class InvalidCallbackError(OAuthError):
+    """The callback is malformed: no ``code`` and no ``error``, or an ``iss`` that is wrong (RFC 9207)."""
 
-    error = "missing_token"
+    error = "invalid_callback"
+
+
+class MissingVerifierError(InvalidCallbackError):
+    """OAuth 1.0a: the callback (or ``fetch_access_token()``) has no ``oauth_verifier`` (RFC 5849 section 2.2)."""
+
+    error = "missing_verifier"
+
+
+class IssuerMismatchError(OAuthError):
+    """A discovery document's ``issuer`` is not the one its URL (or the declared ``issuer=``) names.
+
+    OIDC Discovery 4.3 and RFC 8414 section 3.3: a document naming another issuer
+    may be an impersonation, so it is refused.  Not a :class:`TransportError`:
+    retrying will not help, and a caller that retries transport failures must not
+    retry a failed security check.
+    """
+
+    error = "issuer_mismatch"
+
+
+class ProviderError(OAuthError):
+    """The provider answered with an OAuth error (``access_denied``, ``invalid_grant``...).
+
+    ``error`` keeps the provider's code; ``status_code`` is the HTTP status of the
+    answer when there was one (a token endpoint), else ``None`` (a redirect).
+    """
+
+    def __init__(
+        self,
+        error: str | None = None,
+        description: str | None = None,
+        uri: str | None = None,
+        *,
+        status_code: int | None = None,
+    ) -> None:
+        self.status_code = status_code
+        super().__init__(error, description, uri)
 
 
 class InvalidTokenError(OAuthError):
     """A token (usually an ID token) failed validation."""
 
     error = "token_invalid"
+
+
+class InvalidIdTokenError(InvalidTokenError):
+    """An ID token failed one named check of OpenID Connect Core 3.1.3.7.
+
+    ``check`` names it: ``signature``, ``alg``, ``iss``, ``aud``, ``azp``,
+    ``exp``, ``iat``, ``nbf``, ``sub``, ``nonce``, ``at_hash``, ``auth_time``,
+    ``kid``, ``format``, or the name of a claim checked through ``claims_options``.
+    The description starts with ``ID token rejected (check):``.
+    """
+
+    check: str | None = None
+
+    def __init__(
+        self,
+        error: str | None = None,
+        description: str | None = None,
+        uri: str | None = None,
+        *,
+        check: str | None = None,
+    ) -> None:
+        if check is not None:
+            self.check = _clean(check)
+        rejected = f"ID token rejected ({self.check})" if self.check else "ID token rejected"
+        super().__init__(error, f"{rejected}: {description}" if description else rejected, uri)
+
+
+class UnknownSigningKeyError(InvalidIdTokenError, RuntimeError):
+    """An ID token's ``kid`` is in none of the keys given with ``jwks=``, and no
+    ``jwks_uri`` is used to fetch the provider's current keys (check ``kid``).
+
+    Also a ``RuntimeError``, what Authlib raises when it has no ``jwks_uri`` to
+    refetch from, so existing handlers still catch it.
+    """
+
+    check = "kid"
 
 
 class TokenExpiredError(InvalidTokenError):
@@ -74,29 +184,16 @@ class TokenExpiredError(InvalidTokenError):
     error = "token_expired"
 
 
-class InvalidIdTokenError(InvalidTokenError):
-    """An ID token failed one named check of OpenID Connect Core 3.1.3.7.
+class MissingTokenError(OAuthError):
+    """No token was given, stored on ``g`` or returned by ``fetch_token``."""
 
-    ``check`` names it: ``signature``, ``alg``, ``iss``, ``aud``, ``azp``,
-    ``exp``, ``iat``, ``nbf``, ``sub``, ``nonce``, ``at_hash``, ``auth_time``,
-    ``kid``, ``format``, or the name of a claim checked through ``claims_options``.
-    """
-
-    def __init__(self, check: str, description: str) -> None:
-        self.check = check
-        super().__init__(description=f"ID token rejected ({check}): {description}")
+    error = "missing_token"
 
 
-class UnknownSigningKeyError(InvalidIdTokenError, RuntimeError):
-    """An ID token's ``kid`` is in none of the keys given with ``jwks=``, and no
-    ``jwks_uri`` is used to fetch the provider's current keys (check ``kid``).
+class MissingRequestTokenError(OAuthError):
+    """OAuth 1.0a: no temporary credentials are known for this callback."""
 
-    Also a ``RuntimeError``, what Authlib raises when it has no ``jwks_uri`` to
-    refetch from, so existing handlers still catch it.
-    """
-
-    def __init__(self, description: str) -> None:
-        super().__init__("kid", description)
+    error = "missing_request_token"
 
 
 class UnsupportedTokenTypeError(OAuthError):
@@ -105,59 +202,15 @@ class UnsupportedTokenTypeError(OAuthError):
     error = "unsupported_token_type"
 
 
-class MismatchingStateError(OAuthError):
-    """The callback's ``state`` is missing, unknown, expired, replayed or foreign.
+class UnsafeRequestUrlError(OAuthError, ValueError):
+    """An API URL given as relative would leave ``api_base_url``'s origin; the token is not sent.
 
-    This is the login-CSRF defence of RFC 6749 section 10.12: the description
-    says which of those it was, the error code is always ``mismatching_state``.
+    ``//host/path``, backslash forms such as ``\\\\host`` and ``https:path`` are
+    refused: to call another host, pass an absolute ``https://`` URL.  Also a
+    ``ValueError``, as it is a bad argument.
     """
 
-    error = "mismatching_state"
-
-    def __init__(self, description: str = "CSRF warning: the state does not match") -> None:
-        super().__init__(description=description)
-
-
-class InvalidCallbackError(OAuthError):
-    """The callback is malformed: no ``code``, an ``iss`` that is wrong (RFC 9207), or no
-    ``oauth_verifier`` (OAuth 1.0a; then ``error`` is ``missing_verifier``)."""
-
-    error = "invalid_callback"
-
-
-class ProviderError(OAuthError):
-    """The provider answered with an OAuth error (``access_denied``, ``invalid_grant``...).
-
-    ``error`` keeps the provider's code; ``status_code`` is the HTTP status of the
-    answer when there was one (a token endpoint), else ``None`` (a redirect).
-    """
-
-    def __init__(
-        self,
-        error: str,
-        description: str | None = None,
-        uri: str | None = None,
-        status_code: int | None = None,
-    ) -> None:
-        self.status_code = status_code
-        super().__init__(error, description, uri)
-
-
-class ConfigurationError(OAuthError, RuntimeError, ValueError):
-    """A remote app is configured wrongly or lacks a setting; names the key to set.
-
-    Also a ``RuntimeError`` (what Authlib raises for a missing endpoint) and a
-    ``ValueError`` (what it raises for a bad value), so existing handlers catch it.
-    """
-
-    error = "configuration_error"
-
-    def __init__(self, description: str) -> None:
-        super().__init__(description=description)
-
-
-class ConfigurationWarning(UserWarning):
-    """A register() keyword, ``client_kwargs`` key or ``{NAME}_*`` config key that nothing reads (likely a typo)."""
+    error = "invalid_request_url"
 
 
 class TransportError(OAuthError):
@@ -184,36 +237,39 @@ class BadResponseError(TransportError):
     error = "bad_response"
 
 
-class UnsafeRequestUrlError(OAuthError, ValueError):
-    """An API URL given as relative would leave ``api_base_url``'s origin; the token is not sent.
-
-    ``//host/path``, backslash forms such as ``\\\\host`` and ``https:path`` are
-    refused: to call another host, pass an absolute ``https://`` URL.  Also a
-    ``ValueError``, as it is a bad argument.
-    """
-
-    error = "invalid_request_url"
-
-    def __init__(self, description: str) -> None:
-        super().__init__(description=description)
-
-
 class StorageError(OAuthError):
     """The configured cache failed; nothing falls back to weaker storage silently."""
 
     error = "storage_unavailable"
 
 
+class ConfigurationError(OAuthError, RuntimeError, ValueError):
+    """A remote app is configured wrongly or lacks a setting; names the key to set.
+
+    Also a ``RuntimeError`` (what Authlib raises for a missing endpoint) and a
+    ``ValueError`` (what it raises for a bad value), so existing handlers catch it.
+    """
+
+    error = "configuration_error"
+
+
+class ConfigurationWarning(UserWarning):
+    """A register() keyword, ``client_kwargs`` key or ``{NAME}_*`` config key that nothing reads (likely a typo)."""
+
+
 __all__ = [
     "BadResponseError",
     "ConfigurationError",
+    "ConfigurationWarning",
     "ConnectionFailedError",
     "InvalidCallbackError",
     "InvalidIdTokenError",
     "InvalidTokenError",
+    "IssuerMismatchError",
     "MismatchingStateError",
     "MissingRequestTokenError",
     "MissingTokenError",
+    "MissingVerifierError",
     "OAuthError",
     "ProviderError",
     "RequestTimeoutError",

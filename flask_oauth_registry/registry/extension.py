@@ -11,15 +11,19 @@ from __future__ import annotations
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
+from flask import Blueprint, Flask, current_app, has_app_context
 from werkzeug.local import LocalProxy
 
 from ..providers import PRESETS, get_preset
+from ..storage.base import TokenStorage
+from ..views.blueprint import DEFAULT_URL_PREFIX, make_blueprint
+from ..views.install import install_views
+from ..views.required import required as required_view
 from .config import ClientConfig
-from .context import DEFAULT_STATE_TTL, Cache, ClientContext, bind_callbacks
+from .context import DEFAULT_STATE_TTL, Cache, ClientContext, UserAccess, bind_callbacks
 from .errors import ConfigurationError, ConfigurationWarning
 from .oauth2 import OAuth2App
 from .remote import RemoteApp
@@ -41,11 +45,13 @@ class AppState:
         cache: Cache | None = None,
         fetch_token: Callable[..., Any] | None = None,
         update_token: Callable[..., Any] | None = None,
+        user_access: UserAccess | None = None,
     ) -> None:
         self.registry = registry
         self.cache = cache
         self.fetch_token = fetch_token
         self.update_token = update_token
+        self.user_access = user_access
         self.clients: dict[str, tuple[int, RemoteApp]] = {}
         self.config_checked: set[str] = set()  # names whose {NAME}_* keys were checked for typos
         self.lock = threading.Lock()
@@ -60,6 +66,7 @@ class AppState:
             state_ttl=_state_ttl(flask_config),
             fetch_token_callback=fetch,
             update_token_callback=update,
+            user_access=self.user_access,
         )
 
 
@@ -73,6 +80,14 @@ class OAuth:
     (answering whether it removed the key: that makes a login state single use).
     ``fetch_token(name)`` and ``update_token(name, token, refresh_token=None,
     access_token=None)`` are the registry-level token callbacks.
+
+    ``storage`` (a :class:`~flask_oauth_registry.storage.TokenStorage`) keeps users'
+    tokens: it is the default ``fetch_token`` / ``update_token`` (explicit callbacks
+    win), keyed by ``user_id()`` (e.g. ``lambda: current_user.get_id()``) or, without
+    it, a random id kept in the Flask session.  Without a storage, the ready routes
+    and ``required`` keep tokens in the session cookie (:class:`SessionStorage`:
+    readable by the user, about 4 KB at most).  ``routes=True`` (or a URL prefix)
+    registers the ready routes (:meth:`blueprint`).
     """
 
     def __init__(
@@ -81,11 +96,17 @@ class OAuth:
         cache: Cache | None = None,
         fetch_token: Callable[..., Any] | None = None,
         update_token: Callable[..., Any] | None = None,
+        storage: TokenStorage | None = None,
+        user_id: Callable[[], Any] | None = None,
+        routes: bool | str = False,
     ) -> None:
         self.app: Flask | None = None
         self.cache = cache
         self.fetch_token = fetch_token
         self.update_token = update_token
+        self.storage = storage
+        self.user_id = user_id
+        self.routes = routes
         self._registry: dict[str, tuple[bool, dict[str, Any]]] = {}
         self._generations: dict[str, int] = {}
         # What register() reported for each name's current registration, so that building it does not repeat it.
@@ -99,13 +120,18 @@ class OAuth:
         cache: Cache | None = None,
         fetch_token: Callable[..., Any] | None = None,
         update_token: Callable[..., Any] | None = None,
+        storage: TokenStorage | None = None,
+        user_id: Callable[[], Any] | None = None,
+        routes: bool | str | None = None,
     ) -> None:
-        """Attach the registry to ``app`` with the given cache and token callbacks.
+        """Attach the registry to ``app`` with the given cache, token callbacks, storage and routes.
 
         As in Authlib, what is given also becomes ``oauth.cache``,
         ``oauth.fetch_token`` and ``oauth.update_token`` (what is not given keeps
-        the registry's value).  Each app keeps the values it was initialised with:
-        a later ``init_app`` on another app with other values does not change them.
+        the registry's value; the same for ``storage``, ``user_id`` and ``routes``).
+        Each app keeps the values it was initialised with: a later ``init_app`` on
+        another app with other values does not change them.  The default error page
+        for :class:`OAuthError` is registered here unless ``OAUTH_ERROR_PAGE`` is ``False``.
         """
         if self.app is None:
             self.app = app
@@ -118,9 +144,32 @@ class OAuth:
             self.fetch_token = fetch_token
         if update_token is not None:
             self.update_token = update_token
+        self.storage = storage if storage is not None else self.storage
+        self.user_id = user_id if user_id is not None else self.user_id
+        self.routes = routes if routes is not None else self.routes
+        views, user_access = install_views(app, self.create_client, self.storage, self.user_id, self.routes)
         app.extensions[EXTENSION_KEY] = AppState(
-            self, cache=self.cache, fetch_token=self.fetch_token, update_token=self.update_token
+            self, cache=self.cache, user_access=user_access,
+            fetch_token=self.fetch_token or views.tokens.fetch_token,
+            update_token=self.update_token or views.tokens.update_token,
         )
+
+    def blueprint(self, url_prefix: str = DEFAULT_URL_PREFIX) -> Blueprint:
+        """The ready routes as a blueprint named ``oauth``: ``oauth.login``, ``oauth.callback``, ``oauth.logout``.
+
+        ``app.register_blueprint(oauth.blueprint(url_prefix="/oauth"))``; the same as
+        ``OAuth(app, routes=True)``.  See :mod:`flask_oauth_registry.views.blueprint`.
+        """
+        return make_blueprint(url_prefix)
+
+    def required(
+        self, name: str, view: Callable[..., Any] | None = None, *, scopes: Sequence[str] | None = None
+    ) -> Any:
+        """``oauth.<name>.required`` without needing the app yet: for views declared before ``init_app``.
+
+        ``@oauth.required("google", scopes=[...])``; the remote app is looked up per request.
+        """
+        return required_view(name, view, scopes)
 
     def register(self, name: str, overwrite: bool = False, **kwargs: Any) -> RemoteApp | Any:
         """Register a remote app called ``name`` and return it.
@@ -217,12 +266,12 @@ def _with_class_defaults(name: str, preset_settings: dict[str, Any], client_cls:
     if not _is_app_class(client_cls):
         shown = client_cls.__qualname__ if isinstance(client_cls, type) else type(client_cls).__name__
         raise ConfigurationError(
-            f"register({name!r}): client_cls must be a subclass of OAuth2App (FlaskOAuth2App) or OAuth1App "
+            description=f"register({name!r}): client_cls must be a subclass of OAuth2App (FlaskOAuth2App) or OAuth1App "
             f"(FlaskOAuth1App), not {shown}"
         )
     defaults = getattr(client_cls, "OAUTH_APP_CONFIG", None) or {}
     if not isinstance(defaults, Mapping):
-        raise ConfigurationError(f"register({name!r}): client_cls.OAUTH_APP_CONFIG must be a dict")
+        raise ConfigurationError(description=f"register({name!r}): client_cls.OAUTH_APP_CONFIG must be a dict")
     return merge_settings(preset_settings, {}, defaults, False)
 
 
@@ -242,12 +291,15 @@ def _app_class(config: ClientConfig) -> Callable[..., RemoteApp]:
     chosen = config.client_cls
     if chosen is not None and issubclass(chosen, OAuth2App) == config.is_oauth1:
         protocol = "OAuth 1.0a (it has a request_token_url)" if config.is_oauth1 else "OAuth 2 (no request_token_url)"
-        raise ConfigurationError(f"register({config.name!r}): client_cls {chosen.__qualname__} does not fit: "
-                                 f"{config.name!r} is {protocol}")
+        raise ConfigurationError(
+            description=f"register({config.name!r}): client_cls {chosen.__qualname__} does not fit: "
+            f"{config.name!r} is {protocol}"
+        )
     if config.fetch_request_token is not None and not config.is_oauth1:
         raise ConfigurationError(
-            f"register({config.name!r}): fetch_request_token and save_request_token store OAuth 1.0a temporary "
-            f"credentials, but {config.name!r} is OAuth 2 (set {config.config_key('request_token_url')} for OAuth 1.0a)"
+            description=f"register({config.name!r}): fetch_request_token and save_request_token store OAuth 1.0a "
+            f"temporary credentials, but {config.name!r} is OAuth 2 "
+            f"(set {config.config_key('request_token_url')} for OAuth 1.0a)"
         )
     if chosen is not None:
         return chosen
@@ -264,7 +316,7 @@ def _state_ttl(flask_config: Mapping[str, Any]) -> int:
     try:
         return int(value)
     except (TypeError, ValueError) as exc:
-        raise ConfigurationError("OAUTH_STATE_TTL must be a whole number of seconds") from exc
+        raise ConfigurationError(description="OAUTH_STATE_TTL must be a whole number of seconds") from exc
 
 
 def _warn_at_user_line(problems: Iterable[ConfigProblem]) -> None:
@@ -297,7 +349,7 @@ def _check_cache(cache: Any) -> None:
     missing = [m for m in ("get", "set", "add", "delete") if not callable(getattr(cache, m, None))]
     if missing:
         raise ConfigurationError(
-            f"the OAuth cache lacks {', '.join(missing)}(): use a cachelib cache (e.g. RedisCache)"
+            description=f"the OAuth cache lacks {', '.join(missing)}(): use a cachelib cache (e.g. RedisCache)"
         )
 
 

@@ -11,14 +11,33 @@ defence, RFC 6749 section 10.12).  Entries expire, are read once, and at most
 from __future__ import annotations
 
 import time
-from collections.abc import MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
-from .context import Cache
+from .context import DEFAULT_STATE_TTL, Cache
 from .errors import MismatchingStateError, StorageError
 
-DEFAULT_TTL = 600
 DEFAULT_MAX_PENDING = 8
+#: Where a flow keeps what ``save_authorize_data()`` was given beyond the protocol's own keys.
+EXTRA_DATA_KEY = "extra"
+
+
+def with_extra_data(flow: dict[str, Any], data: Mapping[str, Any], known: Iterable[str]) -> dict[str, Any]:
+    """``flow``, plus the items of ``data`` whose keys are not ``known`` under :data:`EXTRA_DATA_KEY`.
+
+    Authlib's ``save_authorize_data(**data)`` keeps every key it is given; so do we
+    (the ready routes keep the return path there), apart from the protocol's.
+    Values must be JSON-serialisable: without a cache they ride in the session cookie.
+    """
+    skip = set(known)
+    extra = {key: value for key, value in data.items() if key not in skip}
+    return {**flow, EXTRA_DATA_KEY: extra} if extra else flow
+
+
+def extra_data_of(flow: Mapping[str, Any]) -> dict[str, Any]:
+    """The extra data a popped flow was saved with (:func:`with_extra_data`); ``{}`` when none."""
+    extra = flow.get(EXTRA_DATA_KEY)
+    return dict(extra) if isinstance(extra, Mapping) else {}
 
 
 def _escape_name(name: str) -> str:
@@ -43,7 +62,7 @@ class FlowStateStore:
         name: str,
         session: MutableMapping[str, Any],
         cache: Cache | None = None,
-        ttl: int = DEFAULT_TTL,
+        ttl: int = DEFAULT_STATE_TTL,
         max_pending: int = DEFAULT_MAX_PENDING,
         kind: str = "state",
     ) -> None:
@@ -100,7 +119,7 @@ class FlowStateStore:
         When the cache fails, :class:`StorageError` is raised and the flow is kept.
         """
         if not state:
-            raise MismatchingStateError("CSRF warning: the callback has no state")
+            raise MismatchingStateError(description="CSRF warning: the callback has no state")
         entry = self.session.pop(self.prefix + state, None)
         if self.cache is not None:
             try:
@@ -113,11 +132,11 @@ class FlowStateStore:
                 raise
         if not isinstance(entry, dict) or not isinstance(entry.get("data"), dict):
             raise MismatchingStateError(
-                "CSRF warning: this state is unknown to this browser session (already used, "
+                description="CSRF warning: this state is unknown to this browser session (already used, "
                 "or started in another browser)"
             )
         if entry.get("exp", 0) < time.time():
-            raise MismatchingStateError("CSRF warning: the login took too long and its state expired")
+            raise MismatchingStateError(description="CSRF warning: the login took too long and its state expired")
         return entry["data"]
 
     def _pop_from_cache(self, cache: Cache, state: str, marker: Any) -> dict[str, Any]:
@@ -134,15 +153,17 @@ class FlowStateStore:
             raise StorageError(description="the cache could not be read for the login state") from exc
         if marker is None:
             if foreign:
-                raise MismatchingStateError("CSRF warning: this state belongs to another browser session")
+                raise MismatchingStateError(description="CSRF warning: this state belongs to another browser session")
             raise MismatchingStateError(
-                "CSRF warning: this state is unknown to this browser session (already used, "
+                description="CSRF warning: this state is unknown to this browser session (already used, "
                 "or started in another browser)"
             )
         if not isinstance(marker, dict) or marker.get("exp", 0) < time.time():
-            raise MismatchingStateError("CSRF warning: the login took too long and its state expired")
+            raise MismatchingStateError(description="CSRF warning: the login took too long and its state expired")
         if data is None or not owned:
-            raise MismatchingStateError("CSRF warning: this state was already used or has expired in the cache")
+            raise MismatchingStateError(
+                description="CSRF warning: this state was already used or has expired in the cache"
+            )
         return data
 
     def discard(self, state: str | None) -> None:

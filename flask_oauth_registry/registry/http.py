@@ -169,7 +169,7 @@ def build_session(
             # e.g. weibo_compliance_fix sets session._client, oauthlib's client object: we have none.
             what = f"the attribute {exc.name!r}" if exc.name else "an attribute"
             raise ConfigurationError(
-                f"compliance_fix {getattr(compliance_fix, '__qualname__', 'callable')} uses {what} of "
+                description=f"compliance_fix {getattr(compliance_fix, '__qualname__', 'callable')} uses {what} of "
                 "requests-oauthlib's OAuth2Session that this session does not have; only "
                 "register_compliance_hook(), compliance_hook, token and access_token are offered"
             ) from exc

@@ -82,14 +82,16 @@ def read_header(token: Any, algorithms: list[str]) -> TokenHeader:
     Never ``none``, whatever ``algorithms`` say.
     """
     if not isinstance(token, str) or token.count(".") != 2:
-        raise InvalidIdTokenError("format", "not a signed JWT")
+        raise InvalidIdTokenError(check="format", description="not a signed JWT")
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
-        raise InvalidIdTokenError("format", "the header cannot be decoded") from None
+        raise InvalidIdTokenError(check="format", description="the header cannot be decoded") from None
     alg = header.get("alg")
     if not isinstance(alg, str) or alg == "none" or alg not in algorithms:
-        raise InvalidIdTokenError("alg", f"algorithm {alg!r} is not accepted (expected one of {algorithms})")
+        raise InvalidIdTokenError(
+            check="alg", description=f"algorithm {alg!r} is not accepted (expected one of {algorithms})"
+        )
     kid = header.get("kid")
     return TokenHeader(kid if isinstance(kid, str) else None, alg)
 
@@ -158,13 +160,17 @@ class IdTokenVerifier:
         if alg in _HMAC_ALGS:
             # OIDC Core 10.1: MAC algorithms use the client secret, never a published key.
             if not self.client_secret:
-                raise InvalidIdTokenError("alg", f"{alg} needs the client secret, and this client has none")
+                raise InvalidIdTokenError(
+                    check="alg", description=f"{alg} needs the client secret, and this client has none"
+                )
             return [self.client_secret.encode()]
         if not header.uses_published_keys:
-            raise InvalidIdTokenError("alg", f"algorithm {alg!r} is not supported")
+            raise InvalidIdTokenError(check="alg", description=f"algorithm {alg!r} is not supported")
         found = select_keys(keys, header.kid, alg)
         if not found:
-            raise InvalidIdTokenError("kid", "no key of the provider matches the token's kid and algorithm")
+            raise InvalidIdTokenError(
+                check="kid", description="no key of the provider matches the token's kid and algorithm"
+            )
         return found
 
     def _decode(self, id_token: str, header: TokenHeader, keys: Iterable[PyJWK]) -> dict[str, Any]:
@@ -185,13 +191,13 @@ class IdTokenVerifier:
             except jwt.InvalidSignatureError as exc:
                 last = exc
             except jwt.MissingRequiredClaimError as exc:
-                raise InvalidIdTokenError(exc.claim, f"the {exc.claim} claim is missing") from None
+                raise InvalidIdTokenError(check=exc.claim, description=f"the {exc.claim} claim is missing") from None
             except jwt.PyJWTError as exc:
                 for kind, check in _PYJWT_CHECKS:
                     if isinstance(exc, kind):
-                        raise InvalidIdTokenError(check, _describe(check)) from None
-                raise InvalidIdTokenError("format", "the token cannot be decoded") from None
-        raise InvalidIdTokenError("signature", "the signature does not verify") from last
+                        raise InvalidIdTokenError(check=check, description=_describe(check)) from None
+                raise InvalidIdTokenError(check="format", description="the token cannot be decoded") from None
+        raise InvalidIdTokenError(check="signature", description="the signature does not verify") from last
 
     def _check_claims(
         self, claims: dict[str, Any], alg: str, nonce: str | None,
@@ -204,19 +210,23 @@ class IdTokenVerifier:
         if nonce is not None:
             token_nonce = claims.get("nonce")
             if not isinstance(token_nonce, str) or not hmac.compare_digest(token_nonce.encode(), nonce.encode()):
-                raise InvalidIdTokenError("nonce", "the nonce does not match the one sent")
+                raise InvalidIdTokenError(check="nonce", description="the nonce does not match the one sent")
         at_hash = claims.get("at_hash")
         if (
             at_hash is not None and access_token
             and not hmac.compare_digest(str(at_hash).encode(), left_half_hash(access_token, alg).encode())
         ):
-            raise InvalidIdTokenError("at_hash", "the access token does not match at_hash")
+            raise InvalidIdTokenError(check="at_hash", description="the access token does not match at_hash")
         if max_age is not None:
             auth_time = claims.get("auth_time")
             if not _is_number(auth_time):
-                raise InvalidIdTokenError("auth_time", "auth_time is required, a finite number, when max_age was sent")
+                raise InvalidIdTokenError(
+                    check="auth_time", description="auth_time is required, a finite number, when max_age was sent"
+                )
             if auth_time + int(max_age) + self.leeway < now:
-                raise InvalidIdTokenError("auth_time", "the user authenticated longer ago than max_age")
+                raise InvalidIdTokenError(
+                    check="auth_time", description="the user authenticated longer ago than max_age"
+                )
 
     def _check_audience(self, claims: dict[str, Any]) -> None:
         """No audience this client does not trust (pyjwt checked that ``client_id`` is one); ``azp`` is us."""
@@ -224,12 +234,12 @@ class IdTokenVerifier:
         audiences = aud if isinstance(aud, list) else [aud]
         if any(a != self.client_id and a not in self.trusted_audiences for a in audiences):
             raise InvalidIdTokenError(
-                "aud", "the token is also meant for an audience this client does not trust "
+                check="aud", description="the token is also meant for an audience this client does not trust "
                 "(client_kwargs['trusted_audiences'] lists the ones it may)",
             )
         azp = claims.get("azp")
         if (len(audiences) > 1 or azp is not None) and azp != self.client_id:
-            raise InvalidIdTokenError("azp", "the authorized party is not this client")
+            raise InvalidIdTokenError(check="azp", description="the authorized party is not this client")
 
     def _check_times(self, claims: dict[str, Any], now: float) -> None:
         """``exp``, ``iat`` (and ``nbf`` when present) against ``now``, within ``leeway``.
@@ -239,13 +249,13 @@ class IdTokenVerifier:
         """
         exp, iat, nbf = claims.get("exp"), claims.get("iat"), claims.get("nbf")
         if not _is_number(exp):
-            raise InvalidIdTokenError("exp", "the exp claim is not a finite number")
+            raise InvalidIdTokenError(check="exp", description="the exp claim is not a finite number")
         if exp <= now - self.leeway:
-            raise InvalidIdTokenError("exp", _describe("exp"))
+            raise InvalidIdTokenError(check="exp", description=_describe("exp"))
         if not _is_number(iat) or iat > now + self.leeway:
-            raise InvalidIdTokenError("iat", _describe("iat"))
+            raise InvalidIdTokenError(check="iat", description=_describe("iat"))
         if nbf is not None and (not _is_number(nbf) or nbf > now + self.leeway):
-            raise InvalidIdTokenError("nbf", "the token is not valid yet (nbf)")
+            raise InvalidIdTokenError(check="nbf", description="the token is not valid yet (nbf)")
 
     @staticmethod
     def _check_options(claims: dict[str, Any], options: Mapping[str, Mapping[str, Any]]) -> None:
@@ -253,16 +263,16 @@ class IdTokenVerifier:
         for name, rule in options.items():
             value = claims.get(name)
             if rule.get("essential") and value in (None, ""):
-                raise InvalidIdTokenError(name, f"the essential {name} claim is missing")
+                raise InvalidIdTokenError(check=name, description=f"the essential {name} claim is missing")
             if value is None:
                 continue
             if "value" in rule and value != rule["value"]:
-                raise InvalidIdTokenError(name, f"the {name} claim has an unexpected value")
+                raise InvalidIdTokenError(check=name, description=f"the {name} claim has an unexpected value")
             if "values" in rule and value not in rule["values"]:
-                raise InvalidIdTokenError(name, f"the {name} claim has an unexpected value")
+                raise InvalidIdTokenError(check=name, description=f"the {name} claim has an unexpected value")
             validate = rule.get("validate")
             if callable(validate) and not validate(claims, value):
-                raise InvalidIdTokenError(name, f"the {name} claim failed validation")
+                raise InvalidIdTokenError(check=name, description=f"the {name} claim failed validation")
 
 
 def read_userinfo_header(
@@ -275,7 +285,7 @@ def read_userinfo_header(
     """
     if not issuer or not client_id:
         raise ConfigurationError(
-            "a signed userinfo answer is checked against the issuer and client_id: "
+            description="a signed userinfo answer is checked against the issuer and client_id: "
             "set client_id and server_metadata_url (or issuer=)"
         )
     try:
@@ -285,7 +295,7 @@ def read_userinfo_header(
         raise BadResponseError(description="the signed userinfo answer cannot be decoded") from None
     alg = header.get("alg")
     if not isinstance(alg, str) or alg == "none" or alg not in algorithms or alg in _HMAC_ALGS:
-        raise InvalidIdTokenError("alg", f"userinfo algorithm {alg!r} is not accepted")
+        raise InvalidIdTokenError(check="alg", description=f"userinfo algorithm {alg!r} is not accepted")
     kid = header.get("kid")
     return TokenHeader(kid if isinstance(kid, str) else None, alg)
 
@@ -308,19 +318,23 @@ def verify_signed_userinfo(
         except jwt.InvalidSignatureError:
             continue
         except jwt.MissingRequiredClaimError as exc:
-            raise InvalidIdTokenError(exc.claim, f"the signed userinfo answer has no {exc.claim} claim") from None
+            raise InvalidIdTokenError(
+                check=exc.claim, description=f"the signed userinfo answer has no {exc.claim} claim"
+            ) from None
         except jwt.PyJWTError as exc:
             check = next((name for kind, name in _PYJWT_CHECKS if isinstance(exc, kind)), "format")
-            raise InvalidIdTokenError(check, f"the signed userinfo answer failed the {check} check") from None
+            raise InvalidIdTokenError(
+                check=check, description=f"the signed userinfo answer failed the {check} check"
+            ) from None
         check_subject(claims["sub"])
         return claims
-    raise InvalidIdTokenError("signature", "the signed userinfo answer does not verify")
+    raise InvalidIdTokenError(check="signature", description="the signed userinfo answer does not verify")
 
 
 def check_subject(sub: Any) -> None:
     """OIDC Core 2: ``sub`` is a non-empty string of at most 255 characters."""
     if not isinstance(sub, str) or not sub or len(sub) > _MAX_SUB_LENGTH:
-        raise InvalidIdTokenError("sub", "the sub claim is not a string of 1 to 255 characters")
+        raise InvalidIdTokenError(check="sub", description="the sub claim is not a string of 1 to 255 characters")
 
 
 def _is_number(value: Any) -> TypeGuard[float]:

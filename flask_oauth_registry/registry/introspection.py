@@ -48,7 +48,7 @@ def parse_introspection_response(status: int, body: bytes) -> dict[str, Any]:
             data = {}
         error = data.get("error") or "introspection_failed"
         description = data.get("error_description") or f"the introspection endpoint answered HTTP {status}"
-        raise ProviderError(str(error), str(description), status_code=status)
+        raise ProviderError(error=str(error), description=str(description), status_code=status)
     data = parse_json_object(body, "introspection response")
     if not isinstance(data.get("active"), bool):
         raise BadResponseError(description="the introspection response has no boolean 'active' member")

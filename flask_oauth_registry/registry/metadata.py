@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .config import config_key
 from .errors import ConfigurationError
 from .oidc import ServerMetadata
 
@@ -44,18 +45,14 @@ def missing_setting_message(app_name: str, wanted: MetadataField, has_discovery:
     any other names the static metadata keyword and, without discovery,
     ``{NAME}_SERVER_METADATA_URL``.
     """
-
-    def config_key(key: str) -> str:
-        return f"{app_name}_{key}".upper()
-
     if wanted.setting is not None:
-        where = f"set {config_key(wanted.setting)} (or pass {wanted.setting}= to register()"
+        where = f"set {config_key(app_name, wanted.setting)} (or pass {wanted.setting}= to register()"
         if has_discovery:
             return f"{app_name!r} has no {wanted.what}: the provider metadata has no {wanted.name}; {where})"
         return f"{app_name!r} has no {wanted.what}: {where}, or server_metadata_url=)"
     where = f"pass {wanted.name}= to register()"
     if not has_discovery:
-        where += f" or set {config_key('server_metadata_url')}"
+        where += f" or set {config_key(app_name, 'server_metadata_url')}"
     return f"{app_name!r} has no {wanted.what}: the provider metadata has no {wanted.name}; {where}"
 
 
@@ -100,7 +97,9 @@ class ProviderMetadata:
             return setting
         value = self.load().get(wanted.name)
         if not value:
-            raise ConfigurationError(missing_setting_message(self.app_name, wanted, self.discovery is not None))
+            raise ConfigurationError(
+                description=missing_setting_message(self.app_name, wanted, self.discovery is not None)
+            )
         return value
 
     def offers(self, wanted: MetadataField, setting: str | None = None) -> bool:

@@ -28,13 +28,15 @@ from .context import ClientContext
 from .errors import (
     BadResponseError,
     ConfigurationError,
-    InvalidCallbackError,
     InvalidTokenError,
     MismatchingStateError,
     MissingRequestTokenError,
+    MissingVerifierError,
     ProviderError,
 )
+from .flowstate import extra_data_of, with_extra_data
 from .http import send
+from .metadata import AUTHORIZATION_ENDPOINT, MetadataField, missing_setting_message
 from .remote import RemoteApp
 from .userinfo import UserInfo
 
@@ -73,8 +75,8 @@ def parse_credentials_response(status: int, body: bytes, what: str) -> dict[str,
     error, description = _provider_error(data or {})
     if error or 400 <= status < 500:
         raise ProviderError(
-            error or "fetch_token_denied",
-            description or f"the {what} endpoint refused the request (HTTP {status})",
+            error=error or "fetch_token_denied",
+            description=description or f"the {what} endpoint refused the request (HTTP {status})",
             status_code=status,
         )
     if status != 200:
@@ -85,6 +87,19 @@ def parse_credentials_response(status: int, body: bytes, what: str) -> dict[str,
         if not isinstance(data.get(key), str) or not data[key]:
             raise BadResponseError(description=f"the {what} answer has no {key}")
     return data
+
+
+#: Settings an OAuth 1.0a app needs only when it uses them, named in the message when missing.
+CLIENT_KEY = MetadataField("client_id", "client key", "client_id")
+ACCESS_TOKEN_ENDPOINT = MetadataField("token_endpoint", "access-token endpoint", "access_token_url")
+
+
+def required(app_name: str, value: str | None, wanted: MetadataField) -> str:
+    """``value``, or a :class:`ConfigurationError` naming the config key that provides ``wanted``."""
+    if not value:
+        # OAuth 1.0a has no discovery document: the setting itself is the only source.
+        raise ConfigurationError(description=missing_setting_message(app_name, wanted, has_discovery=False))
+    return value
 
 
 def _decode_body(body: bytes) -> dict[str, Any] | None:
@@ -135,7 +150,7 @@ class OAuth1App(RemoteApp):
         callback_uri: str | None = None, verifier: str | None = None,
     ) -> SigningAuth:
         """A fresh signer for one request: oauthlib's nonce and timestamp are per request."""
-        client_key = self.config.require(self.config.client_id, "client_id", "client key")
+        client_key = required(self.name, self.config.client_id, CLIENT_KEY)
         return SigningAuth(
             client_key,
             client_secret=self.config.client_secret,
@@ -175,7 +190,7 @@ class OAuth1App(RemoteApp):
         ``authorize_params``.  Nothing is saved: pass the result to
         :meth:`save_authorize_data`.  Without a redirect URI the callback is ``oob``.
         """
-        authorize_url = self.config.require(self.config.authorize_url, "authorize_url", "authorization endpoint")
+        authorize_url = required(self.name, self.config.authorize_url, AUTHORIZATION_ENDPOINT)
         callback = redirect_uri or self.config.redirect_uri or "oob"
         request_token = self._credentials_request(
             str(self.config.request_token_url), self.config.request_token_params,
@@ -197,7 +212,9 @@ class OAuth1App(RemoteApp):
         request_token = data.get("request_token")
         state = data.get("state") or (request_token or {}).get("oauth_token")
         if not state or not isinstance(request_token, Mapping) or not request_token.get("oauth_token_secret"):
-            raise ConfigurationError("save_authorize_data() needs the state and request_token of the authorization URL")
+            raise ConfigurationError(
+                description="save_authorize_data() needs the state and request_token of the authorization URL"
+            )
         flow: dict[str, Any] = {}
         if self.config.save_request_token is not None:
             self.config.save_request_token(dict(request_token))
@@ -208,6 +225,7 @@ class OAuth1App(RemoteApp):
             }
         if data.get("redirect_uri"):
             flow["redirect_uri"] = data["redirect_uri"]
+        flow = with_extra_data(flow, data, ("url", "state", "request_token", "redirect_uri"))
         self._flow_store().save(str(state), flow)
 
     def authorize_redirect(self, redirect_uri: str | None = None, **params: Any) -> WerkzeugResponse:
@@ -225,19 +243,29 @@ class OAuth1App(RemoteApp):
         :class:`MismatchingStateError`.  Keyword arguments override callback values
         (``oauth_verifier``), as in Authlib.
         """
+        return self._finish_authorization(kwargs)[0]
+
+    def authorize_access_token_with_data(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """:meth:`authorize_access_token`, also returning the extra data saved by :meth:`save_authorize_data`."""
+        token, flow = self._finish_authorization(kwargs)
+        return token, extra_data_of(flow)
+
+    def _finish_authorization(self, kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The callback, checked and exchanged: the token credentials and the popped flow state."""
         params = request.form if request.method == "POST" else request.args
         store = self._flow_store()
         if "denied" in params:
             store.discard(params.get("denied") or params.get("oauth_token"))
-            raise ProviderError("access_denied", "the user denied access at the provider")
+            raise ProviderError(error="access_denied", description="the user denied access at the provider")
         oauth_token = params.get("oauth_token")
         if not oauth_token:
-            raise MismatchingStateError("CSRF warning: the callback has no oauth_token")
-        request_token = self._saved_request_token(store.pop(oauth_token), oauth_token)
+            raise MismatchingStateError(description="CSRF warning: the callback has no oauth_token")
+        flow = store.pop(oauth_token)
+        request_token = self._saved_request_token(flow, oauth_token)
         callback_values = {"oauth_verifier": params["oauth_verifier"]} if params.get("oauth_verifier") else {}
         token = self.fetch_access_token(request_token, **{**callback_values, **kwargs})
         self.token = token
-        return token
+        return token, flow
 
     def _saved_request_token(self, flow: Mapping[str, Any], oauth_token: str) -> Mapping[str, Any]:
         """The temporary credentials of this callback: from its flow state, or from ``fetch_request_token()``."""
@@ -247,7 +275,8 @@ class OAuth1App(RemoteApp):
             request_token = self.config.fetch_request_token()
             if isinstance(request_token, Mapping) and request_token and request_token.get("oauth_token") != oauth_token:
                 raise MismatchingStateError(
-                    "CSRF warning: fetch_request_token() returned the temporary credentials of another login"
+                    description="CSRF warning: fetch_request_token() returned the temporary credentials "
+                    "of another login"
                 )
         if not isinstance(request_token, Mapping) or not request_token:
             raise MissingRequestTokenError(description="no temporary credentials were saved for this callback")
@@ -264,8 +293,8 @@ class OAuth1App(RemoteApp):
         merged = {**request_token, **kwargs}
         verifier = merged.get("oauth_verifier") or merged.get("verifier")
         if not verifier:
-            raise InvalidCallbackError("missing_verifier", "the callback has no oauth_verifier")
-        endpoint = self.config.require(self.config.access_token_url, "access_token_url", "access-token endpoint")
+            raise MissingVerifierError(description="the callback has no oauth_verifier")
+        endpoint = required(self.name, self.config.access_token_url, ACCESS_TOKEN_ENDPOINT)
         auth = self._auth(str(merged["oauth_token"]), merged.get("oauth_token_secret"), verifier=str(verifier))
         return self._credentials_request(endpoint, self.config.access_token_params, auth, "access-token")
 
@@ -278,8 +307,8 @@ class OAuth1App(RemoteApp):
         """
         if self._userinfo_loader is None:
             raise ConfigurationError(
-                f"{self.name!r} has no userinfo mapping: OAuth 1.0a has no userinfo endpoint; register it with "
-                "provider= naming a preset, or call the provider's profile API with get()"
+                description=f"{self.name!r} has no userinfo mapping: OAuth 1.0a has no userinfo endpoint; "
+                "register it with provider= naming a preset, or call the provider's profile API with get()"
             )
         data = self._userinfo_loader(self, **kwargs)
         if self.config.userinfo_compliance_fix is not None:

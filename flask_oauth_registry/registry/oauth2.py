@@ -23,6 +23,7 @@ from .authlib_session import AuthlibSessionShim
 from .config import ClientConfig
 from .context import ClientContext
 from .errors import ConfigurationError, InvalidTokenError
+from .flowstate import extra_data_of
 from .metadata import AUTHORIZATION_ENDPOINT, USERINFO_ENDPOINT, ProviderMetadata
 from .oidc import ServerMetadata
 from .openid import OpenIDConnect
@@ -112,7 +113,7 @@ class OAuth2App(RemoteApp):
         """Save the flow state of a :meth:`create_authorization_url` result."""
         state = data.get("state")
         if not state:
-            raise ConfigurationError("save_authorize_data() needs the state of the authorization URL")
+            raise ConfigurationError(description="save_authorize_data() needs the state of the authorization URL")
         self._flow_store().save(state, authorization.flow_of(data))
 
     def authorize_redirect(self, redirect_uri: str | None = None, **params: Any) -> WerkzeugResponse:
@@ -128,6 +129,19 @@ class OAuth2App(RemoteApp):
         Handles query and ``form_post`` callbacks.  ``claims_options`` adds ID-token
         checks; other keyword arguments go into the token request.
         """
+        return self._finish_authorization(kwargs)[0]
+
+    def authorize_access_token_with_data(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """:meth:`authorize_access_token`, also returning the extra data saved with the login's state.
+
+        That is what :meth:`save_authorize_data` was given beyond the protocol's own
+        keys (the ready routes keep the return path there); ``{}`` when there was none.
+        """
+        token, flow = self._finish_authorization(kwargs)
+        return token, extra_data_of(flow)
+
+    def _finish_authorization(self, kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The callback, checked and exchanged: the token and the popped flow state."""
         callback = authorization.read_callback(request.form if request.method == "POST" else request.args)
         store = self._flow_store()
         if callback.error:
@@ -152,7 +166,7 @@ class OAuth2App(RemoteApp):
                 token, nonce=flow["nonce"], max_age=flow.get("max_age"), claims_options=claims_options
             )
         self.token = token
-        return token
+        return token, flow
 
     def fetch_access_token(self, redirect_uri: str | None = None, **kwargs: Any) -> dict[str, Any]:
         """Call the token endpoint: authorization code when ``code=`` is given, else the app's grant."""

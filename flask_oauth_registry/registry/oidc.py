@@ -19,7 +19,13 @@ from jwt.exceptions import PyJWTError
 
 from .config import METADATA_KEYS
 from .context import Cache
-from .errors import BadResponseError, InvalidIdTokenError, StorageError, UnknownSigningKeyError
+from .errors import (
+    BadResponseError,
+    InvalidIdTokenError,
+    IssuerMismatchError,
+    StorageError,
+    UnknownSigningKeyError,
+)
 
 FetchJson = Callable[[str], dict[str, Any]]
 
@@ -70,15 +76,14 @@ def check_discovered_issuer(issuer: str, metadata_url: str, declared: str | None
     promised = expected_issuer(metadata_url)
     if declared is not None:
         if promised is not None and discovery_url_prefix(declared) != promised:
-            raise BadResponseError(
-                "issuer_mismatch",
-                f"the declared issuer {declared!r} does not live at this discovery URL (it names {promised!r})",
+            raise IssuerMismatchError(
+                description=f"the declared issuer {declared!r} does not live at this discovery URL "
+                f"(it names {promised!r})",
             )
         promised = declared
     if promised is not None and issuer != promised:
-        raise BadResponseError(
-            "issuer_mismatch",
-            f"the discovery document's issuer {issuer!r} is not the one its URL names ({promised!r})",
+        raise IssuerMismatchError(
+            description=f"the discovery document's issuer {issuer!r} is not the one its URL names ({promised!r})",
         )
 
 
@@ -332,7 +337,9 @@ class KeySet:
             fresh = self.fetch_count != fetches_before
             if not matching:
                 if self._refetch_is_rate_limited():
-                    raise InvalidIdTokenError("kid", "the token's kid is unknown (key refetch is rate-limited)")
+                    raise InvalidIdTokenError(
+                        check="kid", description="the token's kid is unknown (key refetch is rate-limited)"
+                    )
                 # Keys fetched during this lookup lack the kid: a refetch would bring the same keys.
                 if not fresh:
                     loaded = self._refetch()
@@ -363,7 +370,7 @@ def _static_lookup(keys: list[PyJWK], kid: str | None) -> FoundKeys:
     matching = [k for k in keys if kid is None or k.key_id == kid]
     if kid is not None and not matching:
         raise UnknownSigningKeyError(
-            "the token's kid is in none of the keys given as jwks=, and jwks= is never refetched: "
+            description="the token's kid is in none of the keys given as jwks=, and jwks= is never refetched: "
             "set jwks_uri or server_metadata_url (instead of jwks=) to follow the provider's key rotation"
         )
     return FoundKeys(matching, 0, False)

@@ -108,8 +108,11 @@ class OpenIDConnect:
         """The claims of a userinfo answer: JSON, or a signed JWT verified with the provider's keys."""
         answer = read_protocol_answer(response, "userinfo request", timeout)
         if answer.status != 200:
-            raise ProviderError("userinfo_failed", f"the userinfo endpoint answered HTTP {answer.status}",
-                                status_code=answer.status)
+            raise ProviderError(
+                error="userinfo_failed",
+                description=f"the userinfo endpoint answered HTTP {answer.status}",
+                status_code=answer.status,
+            )
         if answer.media_type == "application/jwt":
             return self._verify_signed_userinfo(answer.body.decode("utf-8", "replace").strip())
         return parse_json_object(answer.body, "userinfo response")

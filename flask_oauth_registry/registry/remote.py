@@ -9,7 +9,7 @@ Subclasses say how a token is put on a request and how an expired one is renewed
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -21,8 +21,8 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .compliance import fix_protected_request
 from .config import ClientConfig
-from .context import ClientContext
-from .errors import MissingTokenError, UnsafeRequestUrlError
+from .context import ClientContext, UserAccess
+from .errors import ConfigurationError, MissingTokenError, UnsafeRequestUrlError
 from .flowstate import FlowStateStore
 from .http import build_session, send
 from .signals import token_update
@@ -52,8 +52,8 @@ def join_api_url(base: str, url: str) -> str:
         leaves = True
     if leaves:
         raise UnsafeRequestUrlError(
-            "a relative API URL would leave api_base_url's host (a //host, backslash or scheme-relative form); "
-            "pass an absolute https:// URL to call another host"
+            description="a relative API URL would leave api_base_url's host "
+            "(a //host, backslash or scheme-relative form); pass an absolute https:// URL to call another host"
         )
     return joined
 
@@ -192,6 +192,16 @@ class RemoteApp:
     def _apply_token(self, token: MutableMapping[str, Any], kwargs: dict[str, Any]) -> MutableMapping[str, Any]:
         raise NotImplementedError
 
+    def apply_token(self, url: str, kwargs: dict[str, Any], token: Any = None) -> str:
+        """Put the token (``token=``, else ``g``, else ``fetch_token``) on an API call's requests ``kwargs``.
+
+        An expired OAuth 2 token is renewed first (once, notifying ``update_token``);
+        the provider's ``protected_request`` compliance hooks run.  Returns the URL
+        to call (a hook may change it).  :meth:`request` and :meth:`authorized_session` use it.
+        """
+        applied = self._apply_token(self._resolve_token(token), kwargs)
+        return fix_protected_request(self.session, applied, url, kwargs)
+
     def request(
         self, method: str, url: str, token: Any = None, withhold_token: bool = False, **kwargs: Any
     ) -> requests.Response:
@@ -211,8 +221,7 @@ class RemoteApp:
         if base:
             url = join_api_url(base, url)
         if not withhold_token:
-            applied = self._apply_token(self._resolve_token(token), kwargs)
-            url = fix_protected_request(self.session, applied, url, kwargs)
+            url = self.apply_token(url, kwargs, token)
         if "timeout" not in kwargs:
             kwargs["timeout"] = self._timeout
         for key, value in self._requests_settings.items():
@@ -238,6 +247,48 @@ class RemoteApp:
     def delete(self, url: str, **kwargs: Any) -> requests.Response:
         """``request("DELETE", url, ...)``."""
         return self.request("DELETE", url, **kwargs)
+
+    # -- the current user's authorization (flask_oauth_registry.views) -----------
+    def _user_access(self) -> UserAccess:
+        if self.context.user_access is None:
+            raise ConfigurationError(description=f"{self.name!r} was not built by an OAuth registry (oauth.register)")
+        return self.context.user_access
+
+    def required(self, view: Callable[..., Any] | None = None, *, scopes: Sequence[str] | None = None) -> Any:
+        """Decorate a view to run only for a user who authorized this app (and granted every one of ``scopes``).
+
+        ``@oauth.google.required`` or ``@oauth.google.required(scopes=[...])``; other
+        users are sent through the ready routes' login and back to the URL they asked for.
+        """
+        return self._user_access().required(self, view, scopes)
+
+    def has_credentials(self, scopes: Sequence[str] | None = None) -> bool:
+        """Whether the current user has a usable token for this app, granting every one of ``scopes``."""
+        return self._user_access().has_credentials(self, scopes)
+
+    @property
+    def credentials(self) -> dict[str, Any] | None:
+        """The current user's token for this app (``g``, else ``fetch_token`` or the storage), or ``None``."""
+        return self._user_access().credentials(self)  # type: ignore[no-any-return]
+
+    @property
+    def granted_scopes(self) -> frozenset[str]:
+        """The scopes the current user's token was granted (empty for OAuth 1.0a or without a token)."""
+        return self._user_access().granted_scopes(self)
+
+    @property
+    def email(self) -> str | None:
+        """The current user's ``email`` claim: from the ID token's claims, else the (normalized) userinfo."""
+        return self._user_access().claim(self, "email")  # type: ignore[no-any-return]
+
+    @property
+    def user_id(self) -> str | None:
+        """The current user's ``sub`` claim at this provider, read like :attr:`email`."""
+        return self._user_access().claim(self, "sub")  # type: ignore[no-any-return]
+
+    def authorized_session(self) -> requests.Session:
+        """A :class:`requests.Session` on this app's pool that calls as the current user (and refreshes)."""
+        return self._user_access().authorized_session(self)  # type: ignore[no-any-return]
 
     # -- helpers for subclasses --------------------------------------------------
     def _protocol_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:

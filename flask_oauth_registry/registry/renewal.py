@@ -103,6 +103,9 @@ class TokenRenewal:
     def _refresh(self, old: Mapping[str, Any]) -> dict[str, Any]:
         new = self._refresh_request(old["refresh_token"])
         new.setdefault("refresh_token", old["refresh_token"])
+        if not new.get("scope") and old.get("scope"):
+            # RFC 6749 5.1: no scope in the answer means the scope of the grant; keep it readable.
+            new["scope"] = old["scope"]
         new.update(self._identity(old, new))
         return new
 
@@ -120,7 +123,9 @@ class TokenRenewal:
         original = known if isinstance(known, Mapping) and known.get("sub") else unverified_claims(old)
         for claim in ("iss", "sub"):
             if original.get(claim) is not None and str(claims.get(claim)) != str(original[claim]):
-                raise InvalidIdTokenError(claim, f"the refreshed ID token's {claim} is not the login's")
+                raise InvalidIdTokenError(
+                    check=claim, description=f"the refreshed ID token's {claim} is not the login's"
+                )
         return {"userinfo": claims}
 
 

@@ -1,4 +1,4 @@
-"""Blinker signals sent by remote apps; the sender is always the Flask application."""
+"""Blinker signals sent by remote apps and the ready routes; the sender is always the Flask application."""
 
 from __future__ import annotations
 
@@ -13,4 +13,19 @@ _signals = Namespace()
 #: credentials re-fetches), exactly as Authlib's ``token_update``.
 token_update = _signals.signal("token_update")
 
-__all__ = ["token_update"]
+#: Sent by the ready routes (and ``required``) just before the user is redirected
+#: to the provider: ``sender`` (the Flask app), ``name``, ``url`` (the authorization URL).
+oauth_before_login = _signals.signal("oauth_before_login")
+
+#: Sent by the ready callback route once a login returned a token, before it is
+#: stored: ``sender`` (the Flask app), ``name``, ``token``.  A receiver may return a
+#: response, which is sent instead of the redirect to ``next``, or ``False``, which
+#: skips storing the token (the receiver keeps it itself), as in Flask-Dance.
+oauth_authorized = _signals.signal("oauth_authorized")
+
+#: Sent when a ready route (login, callback, logout, or ``required`` starting a
+#: login) fails with an :class:`~flask_oauth_registry.OAuthError`: ``sender`` (the
+#: Flask app), ``name``, ``error``.  The error is raised afterwards (the error page).
+oauth_error = _signals.signal("oauth_error")
+
+__all__ = ["oauth_authorized", "oauth_before_login", "oauth_error", "token_update"]

@@ -105,7 +105,7 @@ class TokenEndpoint:
             except BadResponseError:
                 data = {}
             error = data.get("error") or "revocation_failed"
-            raise ProviderError(str(error), data.get("error_description"), status_code=answer.status)
+            raise ProviderError(error=str(error), description=data.get("error_description"), status_code=answer.status)
 
     def introspect(self, token: Mapping[str, Any] | str, token_type_hint: str | None = None) -> dict[str, Any]:
         """The provider's answer about a token (RFC 7662) from the metadata's introspection endpoint."""

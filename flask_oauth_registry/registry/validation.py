@@ -63,23 +63,25 @@ def checked_settings(name: str, settings: Mapping[str, Any], metadata: Mapping[s
     for key in _DICT_SETTINGS:
         value = checked.get(key)
         if value is not None and not isinstance(value, Mapping):
-            raise ConfigurationError(f"{config_key(name, key)} must be a dict, not {type(value).__name__}")
+            raise ConfigurationError(description=f"{config_key(name, key)} must be a dict, not {type(value).__name__}")
         checked[key] = MappingProxyType(dict(value or {}))
     checked["metadata"] = MappingProxyType(dict(metadata))
     for key in _STRING_SETTINGS:
         value = checked.get(key)
         if value is not None and not isinstance(value, str):
-            raise ConfigurationError(f"{config_key(name, key)} must be a string, not {type(value).__name__}")
+            raise ConfigurationError(
+                description=f"{config_key(name, key)} must be a string, not {type(value).__name__}"
+            )
     for key in _URL_SETTINGS:
         value = checked.get(key)
         if value and not value.startswith(("https://", "http://")):
-            raise ConfigurationError(f"{config_key(name, key)} must be an absolute http(s) URL")
+            raise ConfigurationError(description=f"{config_key(name, key)} must be an absolute http(s) URL")
     for key in _CALLBACK_SETTINGS:
         if checked.get(key) is not None and not callable(checked[key]):
-            raise ConfigurationError(f"register({name!r}): {key} must be callable")
+            raise ConfigurationError(description=f"register({name!r}): {key} must be callable")
     if (checked.get("fetch_request_token") is None) != (checked.get("save_request_token") is None):
         raise ConfigurationError(
-            f"register({name!r}): fetch_request_token and save_request_token go together "
+            description=f"register({name!r}): fetch_request_token and save_request_token go together "
             "(one stores the temporary credentials, the other reads them back at the callback)"
         )
     checked["client_auth_methods"] = tuple(checked.get("client_auth_methods") or ())
@@ -93,7 +95,7 @@ def _check_oauth1_request_params(name: str, settings: Mapping[str, Any]) -> None
         unknown = sorted(set(settings[key]) - REQUEST_KWARGS)
         if unknown:
             raise ConfigurationError(
-                f"{config_key(name, key)} holds {', '.join(map(repr, unknown))}: its keys are keyword "
+                description=f"{config_key(name, key)} holds {', '.join(map(repr, unknown))}: its keys are keyword "
                 f"arguments of the HTTP request ({', '.join(sorted(REQUEST_KWARGS))}), e.g. "
                 "{'params': {'x_auth_access_type': 'read'}}"
             )
@@ -130,7 +132,8 @@ def _auth_method(kw: Mapping[str, Any], where: str, custom: set[Any], client_sec
     method = kw.get("token_endpoint_auth_method")
     if method is not None and method not in AUTH_METHODS and method not in custom:
         raise ConfigurationError(
-            f"{where}['token_endpoint_auth_method'] = {method!r} is not one of {', '.join(sorted(AUTH_METHODS))}"
+            description=f"{where}['token_endpoint_auth_method'] = {method!r} "
+            f"is not one of {', '.join(sorted(AUTH_METHODS))}"
         )
     if method:
         return str(method)
@@ -141,7 +144,7 @@ def _one_of(kw: Mapping[str, Any], where: str, key: str, default: Any, allowed: 
     value = kw.get(key, default)
     if value not in allowed:
         shown = [repr(choice) for choice in allowed]
-        raise ConfigurationError(f"{where}[{key!r}] must be {', '.join(shown[:-1])} or {shown[-1]}")
+        raise ConfigurationError(description=f"{where}[{key!r}] must be {', '.join(shown[:-1])} or {shown[-1]}")
     return value
 
 
@@ -151,7 +154,7 @@ def _scope(kw: Mapping[str, Any], where: str) -> str | None:
         return scope
     if isinstance(scope, list | tuple | set) and all(isinstance(item, str) for item in scope):
         return " ".join(scope)
-    raise ConfigurationError(f"{where}['scope'] must be a string or a list of strings")
+    raise ConfigurationError(description=f"{where}['scope'] must be a string or a list of strings")
 
 
 def _trusted_audiences(kw: Mapping[str, Any], where: str) -> frozenset[str]:
@@ -160,7 +163,7 @@ def _trusted_audiences(kw: Mapping[str, Any], where: str) -> frozenset[str]:
         return frozenset()
     if isinstance(audiences, list | tuple | set | frozenset) and all(isinstance(a, str) for a in audiences):
         return frozenset(audiences)
-    raise ConfigurationError(f"{where}['trusted_audiences'] must be a list of strings")
+    raise ConfigurationError(description=f"{where}['trusted_audiences'] must be a list of strings")
 
 
 def _timeout(kw: Mapping[str, Any], where: str) -> Timeout:
@@ -168,7 +171,7 @@ def _timeout(kw: Mapping[str, Any], where: str) -> Timeout:
     if isinstance(value, list):
         value = tuple(value)
     if not _is_timeout(value):
-        raise ConfigurationError(f"{where}['timeout'] must be seconds or a (connect, read) pair")
+        raise ConfigurationError(description=f"{where}['timeout'] must be seconds or a (connect, read) pair")
     return value  # type: ignore[no-any-return]
 
 
@@ -188,16 +191,16 @@ def _whole_number(
     try:
         value = int(kw.get(key, default))
     except (TypeError, ValueError):
-        raise ConfigurationError(f"{where}[{key!r}] must be {what}") from None
+        raise ConfigurationError(description=f"{where}[{key!r}] must be {what}") from None
     if minimum is not None and value < minimum:
-        raise ConfigurationError(f"{where}[{key!r}] must be {what}, at least {minimum}")
+        raise ConfigurationError(description=f"{where}[{key!r}] must be {what}, at least {minimum}")
     return value
 
 
 def _optional_string(kw: Mapping[str, Any], where: str, key: str) -> str | None:
     value = kw.get(key)
     if value is not None and not isinstance(value, str):
-        raise ConfigurationError(f"{where}[{key!r}] must be a string")
+        raise ConfigurationError(description=f"{where}[{key!r}] must be a string")
     return value
 
 
@@ -206,15 +209,16 @@ def _oauth1_signing(kw: Mapping[str, Any], where: str, *, require_rsa_key: bool)
     method = kw.get("signature_method")
     if method is not None and method not in OAUTH1_SIGNATURE_METHODS:
         raise ConfigurationError(
-            f"{where}['signature_method'] = {method!r} is not one of {', '.join(sorted(OAUTH1_SIGNATURE_METHODS))}"
+            description=f"{where}['signature_method'] = {method!r} "
+            f"is not one of {', '.join(sorted(OAUTH1_SIGNATURE_METHODS))}"
         )
     method = method or SIGNATURE_HMAC_SHA1
     kind = str(kw.get("signature_type") or "HEADER").upper()
     if kind not in SIGNATURE_TYPES:
-        raise ConfigurationError(f"{where}['signature_type'] must be 'HEADER', 'QUERY' or 'BODY'")
+        raise ConfigurationError(description=f"{where}['signature_type'] must be 'HEADER', 'QUERY' or 'BODY'")
     rsa_key = _load_rsa_key(kw.get("rsa_key"), where)
     if require_rsa_key and method in RSA_METHODS and not rsa_key:
-        raise ConfigurationError(f"{where}['rsa_key'] is required for {method}")
+        raise ConfigurationError(description=f"{where}['rsa_key'] is required for {method}")
     return {"signature_method": method, "signature_type": SIGNATURE_TYPES[kind], "rsa_key": rsa_key,
             "realm": kw.get("realm")}
 
@@ -226,13 +230,13 @@ def _load_rsa_key(value: Any, where: str) -> str | None:
     if isinstance(value, bytes):
         value = value.decode("ascii")
     if not isinstance(value, str):
-        raise ConfigurationError(f"{where}['rsa_key'] must be PEM text or a file path")
+        raise ConfigurationError(description=f"{where}['rsa_key'] must be PEM text or a file path")
     if "-----BEGIN" in value:
         return value
     if not os.path.isfile(value):
-        raise ConfigurationError(f"{where}['rsa_key'] is neither a PEM key nor a readable file")
+        raise ConfigurationError(description=f"{where}['rsa_key'] is neither a PEM key nor a readable file")
     try:
         with open(value, encoding="ascii") as handle:
             return handle.read()
     except (OSError, UnicodeDecodeError):
-        raise ConfigurationError(f"{where}['rsa_key'] file cannot be read as PEM text") from None
+        raise ConfigurationError(description=f"{where}['rsa_key'] file cannot be read as PEM text") from None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import jwt
 import pytest
 import redis
 from flask import Flask
@@ -62,6 +64,8 @@ def test_bob_signs_in_as_bob(client, user):
 def test_tokens_stay_on_the_server(quickstart, signed_in):
     token = stored_token(quickstart, signed_in)
     assert token and token["access_token"] and token["refresh_token"] and token["id_token"]
+    assert token["token_type"] == "Bearer" and token["expires_at"] > time.time()
+    assert jwt.decode(token["id_token"], options={"verify_signature": False})["sub"] == "alice"
     with signed_in.session_transaction() as session:
         cookie_data = dict(session)
     assert set(cookie_data) == {"sid", "user"}

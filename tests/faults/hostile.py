@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from flask import Flask
 from hypothesis import strategies as st
 
-from tests.registry.oidc_fixtures import b64url, rsa_key
+from tests.fakes.keys import b64url, rsa_key
 
 ISSUER = "https://op.hostile.test"
 METADATA_URL = ISSUER + "/.well-known/openid-configuration"

@@ -62,12 +62,6 @@ def test_github_token_endpoint_error_in_a_200_answer_is_a_provider_error(app: Fl
         assert sent.headers["Accept"] == "application/json"
 
 
-def test_google_preset_uses_discovery_and_openid_scopes(app: Flask) -> None:
-    client = OAuth(app).register("google", client_id="id", client_secret="secret")
-    assert client.config.server_metadata_url == "https://accounts.google.com/.well-known/openid-configuration"
-    assert client.config.is_oidc
-
-
 @pytest.mark.parametrize(
     ("body", "reason"),
     [("[" * 50000 + "]" * 50000, "nested too deeply"), ("<html>", "not JSON"), ('{"login": "x"}', "no id")],

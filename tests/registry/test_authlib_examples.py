@@ -1,4 +1,7 @@
-"""Authlib's documented Flask client examples, with only the import line changed.
+"""Scenario suite: Authlib's documented Flask client examples, with only the import line changed.
+
+Kept whole rather than split by module: each test is one published example run
+unchanged, which is the promise it checks.
 
 Each test keeps the example's code as the docs show it (routes, register call,
 signal receiver) and drives it with Flask's test client against a mocked provider.

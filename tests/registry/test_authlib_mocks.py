@@ -1,4 +1,7 @@
-"""Test suites written against Authlib keep working: ``Session.send`` patched to return a ``MagicMock``.
+"""Scenario suite: test suites written against Authlib keep working with ``Session.send`` patched to a ``MagicMock``.
+
+Kept whole rather than split by module: it reproduces one way of testing (Authlib's
+mocking patterns) across every protocol step, and reads best as one story.
 
 Authlib's own Flask-client tests, and many apps' tests copied from them, replace
 ``requests.sessions.Session.send`` with a mock answering ``MagicMock(spec=requests.Response)``
@@ -22,7 +25,9 @@ import requests
 from flask import Flask, session
 
 from flask_oauth_registry import BadResponseError, OAuth, ProviderError
-from tests.registry.oidc_fixtures import (
+from tests.fakes.base import query_of
+from tests.fakes.keys import jwks, left_half_hash, rsa_key
+from tests.fakes.oidc import (
     CLIENT_ID,
     DISCOVERY_URL,
     END_SESSION_ENDPOINT,
@@ -33,12 +38,8 @@ from tests.registry.oidc_fixtures import (
     USERINFO_ENDPOINT,
     discovery_document,
     id_token_claims,
-    jwks,
-    left_half_hash,
-    make_relying_party,
-    query_of,
-    rsa_key,
 )
+from tests.fakes.relying_party import make_relying_party
 
 #: Far below the default 30 s read timeout: a test that waited for it fails here.
 NO_WAITING = 2.0

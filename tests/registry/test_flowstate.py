@@ -1,14 +1,23 @@
-"""FlowStateStore on plain dicts: expiry, single use, the pending cap and cache binding."""
+"""``FlowStateStore``: what a login remembers between redirect and callback; expiry, single use, the pending cap
+and cache binding, on plain dicts and then through an OpenID Connect login (login CSRF defence)."""
 
 from __future__ import annotations
 
+import json
 import time
+from typing import Any
 
 import pytest
 from cachelib import SimpleCache
 
 from flask_oauth_registry import MismatchingStateError, StorageError
 from flask_oauth_registry.registry.flowstate import FlowStateStore
+from tests.fakes.base import query_of
+from tests.fakes.clock import ShiftedClock
+from tests.fakes.oidc import FakeOpenIDProvider
+from tests.fakes.relying_party import RelyingParty, assert_login_token, make_relying_party, state_entries
+
+CALLBACK_URL = "http://localhost/callback"
 
 
 def test_saved_state_pops_once() -> None:
@@ -116,3 +125,153 @@ def test_pruning_pending_flows_leaves_an_app_whose_name_extends_this_one_alone(
     assert corp.pop("s11") == {"created_at": int(clock[0])}
     with pytest.raises(MismatchingStateError):
         corp.pop("s0")  # corp's own oldest flows are still dropped
+
+
+# -- through a login: the state a callback brings back ---------------------------------------------
+
+
+def rejected_state(client: Any, callback: dict[str, str]) -> MismatchingStateError:
+    with pytest.raises(MismatchingStateError) as caught:
+        client.get("/callback", query_string=callback)
+    assert caught.value.error == "mismatching_state"
+    return caught.value
+
+
+def test_callback_without_state_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    del callback["state"]
+    assert "no state" in rejected_state(client, callback).description
+    assert provider.token_requests == []
+
+
+def test_callback_with_unknown_state_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    client = rp.app.test_client()
+    callback = {**rp.start_login(client, provider), "state": "made-up-state-value"}
+    assert "unknown" in rejected_state(client, callback).description
+    assert provider.token_requests == []
+
+
+def test_callback_with_replayed_state_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    assert client.get("/callback", query_string=callback).status_code == 200
+    assert_login_token(rp.tokens[-1], provider)
+    assert "already used" in rejected_state(client, callback).description
+    assert len(provider.token_requests) == 1
+
+
+@pytest.mark.parametrize(("ttl", "wait"), [(None, 601), (60, 61)], ids=["default-10-minutes", "OAUTH_STATE_TTL"])
+def test_callback_with_expired_state_is_rejected(
+    provider: FakeOpenIDProvider, monkeypatch: pytest.MonkeyPatch, ttl: int | None, wait: int
+) -> None:
+    clock = ShiftedClock(monkeypatch)
+    rp = make_relying_party(configure=lambda app: app.config.update(OAUTH_STATE_TTL=ttl) if ttl else None)
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    clock.advance(wait)
+    assert "expired" in rejected_state(client, callback).description
+    assert provider.token_requests == []
+
+
+def test_callback_within_the_state_ttl_is_accepted(
+    provider: FakeOpenIDProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = ShiftedClock(monkeypatch)
+    rp = make_relying_party(configure=lambda app: app.config.update(OAUTH_STATE_TTL=60))
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    clock.advance(50)
+    assert client.get("/callback", query_string=callback).status_code == 200
+    assert_login_token(rp.tokens[-1], provider)
+
+
+def test_callback_in_another_browser_session_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
+    victim, attacker = rp.app.test_client(), rp.app.test_client()
+    callback = rp.start_login(victim, provider)
+    assert "another browser" in rejected_state(attacker, callback).description
+    assert provider.token_requests == []
+
+
+def test_provider_error_in_the_callback_discards_the_flow_state(
+    provider: FakeOpenIDProvider, rp: RelyingParty
+) -> None:
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    denied = client.get("/callback-handled", query_string={"error": "access_denied", "state": callback["state"]})
+    assert denied.status_code == 400 and denied.get_json()["error"] == "access_denied"
+    assert state_entries(rp, client) == {}
+    assert "unknown" in rejected_state(client, callback).description
+
+
+# -- through a login: where the flow state is kept -------------------------------------------------
+
+
+def test_session_mode_keeps_the_flow_state_in_the_signed_session(
+    provider: FakeOpenIDProvider, rp: RelyingParty
+) -> None:
+    client = rp.app.test_client()
+    callback = rp.start_login(client, provider)
+    (entry,) = state_entries(rp, client).values()
+    assert entry["data"]["code_verifier"] and entry["data"]["nonce"]
+    assert entry["data"]["redirect_uri"] == CALLBACK_URL
+    assert f"_state_prov_{callback['state']}" in rp.session_of(client)
+
+
+def test_cache_mode_login_keeps_only_a_marker_in_the_session_cookie(provider: FakeOpenIDProvider) -> None:
+    rp = make_relying_party(cache=SimpleCache())
+    client = rp.app.test_client()
+    start = client.get("/login")
+    nonce = query_of(start.headers["Location"])["nonce"]
+    callback = provider.authorize(start.headers["Location"])
+
+    session, raw_cookie = rp.session_of(client), client.get_cookie("session").value
+    assert session[f"_state_prov_{callback['state']}"].keys() == {"exp", "n"}
+    dumped = json.dumps(session)
+    assert "code_verifier" not in dumped and "nonce" not in dumped and nonce not in dumped
+    assert client.get("/callback", query_string=callback).status_code == 200
+    assert rp.tokens[-1]["userinfo"]["nonce"] == nonce  # the nonce kept in the cache was the one checked
+    assert_login_token(rp.tokens[-1], provider)
+    (verifier,) = provider.code_verifiers
+    assert verifier not in raw_cookie and verifier not in dumped
+
+
+def test_cache_mode_rejects_a_callback_from_another_browser_session_and_keeps_the_victims_login(
+    provider: FakeOpenIDProvider,
+) -> None:
+    rp = make_relying_party(cache=SimpleCache())
+    victim, attacker = rp.app.test_client(), rp.app.test_client()
+    callback = rp.start_login(victim, provider)
+    assert "another browser session" in rejected_state(attacker, callback).description
+    assert victim.get("/callback", query_string=callback).status_code == 200
+    assert_login_token(rp.tokens[-1], provider)
+    assert "already used" in rejected_state(victim, callback).description
+
+
+def test_at_most_eight_pending_flows_are_kept_in_the_session_oldest_dropped(
+    provider: FakeOpenIDProvider, rp: RelyingParty, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = ShiftedClock(monkeypatch)
+    client = rp.app.test_client()
+    callbacks = []
+    for _ in range(9):
+        callbacks.append(rp.start_login(client, provider))
+        clock.advance(1)
+    assert len(state_entries(rp, client)) == 8
+    assert "unknown" in rejected_state(client, callbacks[0]).description
+    assert client.get("/callback", query_string=callbacks[1]).status_code == 200
+    assert client.get("/callback", query_string=callbacks[8]).status_code == 200
+    assert [token["access_token"] for token in rp.tokens] == provider.access_tokens[-2:]
+    assert_login_token(rp.tokens[-1], provider)
+
+
+def test_oldest_pending_flow_is_dropped_even_within_the_same_second(
+    provider: FakeOpenIDProvider, rp: RelyingParty, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ShiftedClock(monkeypatch, frozen=True)
+    client = rp.app.test_client()
+    states = ["zz-oldest"] + [f"aa-{n}" for n in range(2, 10)]
+    for state in states:
+        assert client.get(f"/login-with-state/{state}").status_code == 302
+    kept = {key.removeprefix("_state_prov_") for key in state_entries(rp, client)}
+    assert kept == set(states[1:])

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -100,6 +99,7 @@ def test_fifty_api_calls_reuse_one_connection(app: Flask, server: ProviderServer
 def test_token_request_and_api_calls_share_the_pool(app: Flask, server: ProviderServer) -> None:
     client = make_client(app, server)
     token = client.fetch_access_token()
+    assert (token["access_token"], token["token_type"]) == ("at", "Bearer") and token["expires_at"] > time.time()
     for _ in range(5):
         client.get("x", token=token)
     assert server.connections == 1
@@ -247,50 +247,3 @@ def test_stalled_discovery_names_the_host_port_and_the_call(app: Flask, server: 
     message = str(info.value)
     assert f"discovery request to 127.0.0.1:{server.server_address[1]} timed out" in message
     assert "query-secret" not in message
-
-
-# -- JSON nested too deeply to parse ---------------------------------------------------------------
-
-NESTED_ARRAYS = "[" * 50000 + "]" * 50000
-NESTED_OBJECTS = '{"a":' * 50000 + "1" + "}" * 50000
-
-
-@pytest.mark.parametrize("body", [NESTED_ARRAYS, NESTED_OBJECTS], ids=["arrays", "objects"])
-def test_deeply_nested_token_response_is_a_bad_response(app: Flask, requests_mock: Any, body: str) -> None:
-    requests_mock.post("https://op.test/token", text=body, headers={"Content-Type": "application/json"})
-    client = OAuth(app).register("deep", client_id="c", client_secret="s", access_token_url="https://op.test/token")
-    with pytest.raises(BadResponseError):
-        client.fetch_access_token()
-
-
-@pytest.mark.parametrize("body", [NESTED_ARRAYS, NESTED_OBJECTS], ids=["arrays", "objects"])
-def test_deeply_nested_discovery_document_is_a_bad_response(app: Flask, requests_mock: Any, body: str) -> None:
-    requests_mock.get("https://op.test/.well-known/openid-configuration", text=body)
-    client = OAuth(app).register("deep", client_id="c",
-                                 server_metadata_url="https://op.test/.well-known/openid-configuration")
-    with pytest.raises(BadResponseError, match="nested too deeply"):
-        client.load_server_metadata()
-
-
-@pytest.mark.parametrize("body", [NESTED_ARRAYS, NESTED_OBJECTS], ids=["arrays", "objects"])
-def test_deeply_nested_jwks_is_a_bad_response(app: Flask, requests_mock: Any, body: str) -> None:
-    requests_mock.get("https://op.test/jwks", text=body)
-    client = OAuth(app).register("deep", client_id="c", jwks_uri="https://op.test/jwks")
-    with pytest.raises(BadResponseError, match="nested too deeply"):
-        client.fetch_jwk_set()
-
-
-@pytest.mark.parametrize("body", [NESTED_ARRAYS, NESTED_OBJECTS], ids=["arrays", "objects"])
-def test_deeply_nested_userinfo_is_a_bad_response(app: Flask, requests_mock: Any, body: str) -> None:
-    requests_mock.get("https://op.test/userinfo", text=body, headers={"Content-Type": "application/json"})
-    client = OAuth(app).register("deep", client_id="c", userinfo_endpoint="https://op.test/userinfo")
-    with app.app_context(), pytest.raises(BadResponseError, match="nested too deeply"):
-        client.userinfo(token={"access_token": "at", "token_type": "Bearer"})
-
-
-def test_requests_mock_answers_still_go_through_the_size_cap(app: Flask, requests_mock: Any) -> None:
-    """requests-mock builds real streamed responses: they are read like the network's, cap included."""
-    requests_mock.post("https://op.test/token", content=b'{"access_token": "' + b"a" * (2 * 1024 * 1024) + b'"}')
-    client = OAuth(app).register("big", client_id="c", client_secret="s", access_token_url="https://op.test/token")
-    with pytest.raises(BadResponseError, match="token request from op.test:443 is larger than"):
-        client.fetch_access_token()

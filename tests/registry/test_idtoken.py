@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -11,18 +12,8 @@ from jwt import PyJWK
 
 from flask_oauth_registry import InvalidIdTokenError, InvalidTokenError
 from flask_oauth_registry.registry.idtoken import IdTokenVerifier
-from tests.registry.oidc_fixtures import (
-    CLIENT_ID,
-    CLIENT_SECRET,
-    ISSUER,
-    SigningKey,
-    ec_key,
-    hmac_signed_token,
-    id_token_claims,
-    left_half_hash,
-    rsa_key,
-    unsigned_token,
-)
+from tests.fakes.keys import SigningKey, ec_key, hmac_signed_token, left_half_hash, rsa_key, unsigned_token
+from tests.fakes.oidc import CLIENT_ID, CLIENT_SECRET, ISSUER, id_token_claims
 
 RSA = rsa_key("rsa-1")
 EC = ec_key("ec-1")
@@ -288,3 +279,49 @@ def test_claims_options_validate_callable_can_reject() -> None:
 @pytest.mark.parametrize("token", ["", "not-a-jwt", "a.b", "a.b.c.d", "!!!.???.###"])
 def test_malformed_id_token_is_rejected(token: str) -> None:
     assert rejected(token) in {"format", "alg"}
+
+
+# -- audiences the client does not trust ---------------------------------------------------------
+
+
+def test_id_token_with_an_untrusted_extra_audience_is_rejected_even_when_azp_names_the_client() -> None:
+    token = RSA.sign(id_token_claims(aud=[CLIENT_ID, "untrusted-api"], azp=CLIENT_ID))
+    assert rejected(token) == "aud"
+
+
+def test_id_token_with_a_trusted_extra_audience_is_accepted() -> None:
+    token = RSA.sign(id_token_claims(aud=[CLIENT_ID, "api"], azp=CLIENT_ID))
+    claims = verified(verifier(trusted_audiences=frozenset({"api"})), token, KeyLookup(RSA))
+    assert claims["aud"] == [CLIENT_ID, "api"]
+    assert rejected(RSA.sign(id_token_claims(aud=[CLIENT_ID, "api", "other"], azp=CLIENT_ID)),
+                    verify=verifier(trusted_audiences=frozenset({"api"}))) == "aud"
+
+
+# -- NaN and Infinity in time claims, and sub ------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")], ids=["NaN", "Infinity", "-Infinity"])
+@pytest.mark.parametrize("claim", ["exp", "iat", "nbf", "auth_time"])
+def test_id_token_with_a_non_finite_time_claim_is_rejected(claim: str, value: float) -> None:
+    token = RSA.sign(id_token_claims(**{claim: value}))
+    assert "NaN" in _payload_json(token) or "Infinity" in _payload_json(token)  # literals Python's json reads back
+    assert rejected(token, max_age=300 if claim == "auth_time" else None) == claim
+
+
+def test_id_token_with_an_integer_iat_too_large_for_a_float_is_rejected_not_crashed() -> None:
+    assert rejected(RSA.sign(id_token_claims(iat=10**400))) == "iat"
+
+
+def _payload_json(token: str) -> str:
+    payload = token.split(".")[1]
+    return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+
+
+@pytest.mark.parametrize("sub", ["", "s" * 256, 42, ["a"]], ids=["empty", "256-chars", "number", "list"])
+def test_id_token_with_a_malformed_sub_is_rejected(sub: Any) -> None:
+    assert rejected(RSA.sign(id_token_claims(sub=sub))) == "sub"
+
+
+def test_id_token_with_a_sub_of_255_characters_is_accepted() -> None:
+    sub = "s" * 255
+    assert verified(verifier(), RSA.sign(id_token_claims(sub=sub)), KeyLookup(RSA))["sub"] == sub

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 
-from flask_oauth_registry import ConfigurationError
+from flask_oauth_registry import ConfigurationError, OAuth
 from flask_oauth_registry.registry.metadata import (
     AUTHORIZATION_ENDPOINT,
     END_SESSION_ENDPOINT,
@@ -21,7 +22,7 @@ from flask_oauth_registry.registry.metadata import (
     missing_setting_message,
 )
 from flask_oauth_registry.registry.oidc import ServerMetadata
-from tests.registry.oidc_fixtures import DISCOVERY_URL, discovery_document
+from tests.fakes.oidc import DISCOVERY_URL, discovery_document
 
 
 class Discovery:
@@ -166,3 +167,20 @@ def test_offers_tells_without_fetching_whether_an_endpoint_may_exist(
     metadata = discovered(fetch, **static) if with_discovery else ProviderMetadata("prov", static)
     assert metadata.offers(AUTHORIZATION_ENDPOINT, setting) is offered
     assert fetch.calls == 0
+
+
+# -- through the app: a missing endpoint fails when it is needed, naming the config key ------------
+
+
+def test_missing_authorization_endpoint_fails_when_needed_naming_the_config_key(app: Flask) -> None:
+    oauth = OAuth(app)
+    oauth.register("prov", client_id="a", access_token_url="https://p.test/token")
+    with app.test_request_context("/"), pytest.raises(ConfigurationError, match="PROV_AUTHORIZE_URL"):
+        oauth.prov.authorize_redirect("https://client.test/cb")
+
+
+def test_missing_token_endpoint_fails_when_needed_naming_the_config_key(app: Flask) -> None:
+    oauth = OAuth(app)
+    oauth.register("prov", client_id="a", authorize_url="https://p.test/auth")
+    with app.test_request_context("/"), pytest.raises(ConfigurationError, match="PROV_ACCESS_TOKEN_URL"):
+        oauth.prov.fetch_access_token(code="c")

@@ -1,7 +1,9 @@
-"""OAuth 1.0a remote apps against oauthlib's own server endpoints (see ``oauth1_provider``)."""
+"""``OAuth1App``: OAuth 1.0a remote apps against oauthlib's own server endpoints (``tests.fakes.oauth1``)."""
 
 from __future__ import annotations
 
+import json
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,6 +18,7 @@ from flask.testing import FlaskClient
 from flask_oauth_registry import (
     BadResponseError,
     ConfigurationError,
+    ConfigurationWarning,
     FlaskOAuth1App,
     InvalidCallbackError,
     MismatchingStateError,
@@ -25,10 +28,11 @@ from flask_oauth_registry import (
     OAuthError,
     ProviderError,
 )
-from flask_oauth_registry.providers.twitter import profile_to_claims
 from flask_oauth_registry.registry import flowstate
-
-from .oauth1_provider import FakeOAuth1Provider, query_of, rsa_key_pair
+from tests.fakes.base import query_of
+from tests.fakes.keys import rsa_key_pair
+from tests.fakes.manual import register_app
+from tests.fakes.oauth1 import FakeOAuth1Provider
 
 KEY, SECRET = "clientkey", "client-secret-value"
 CALLBACK = "http://client.test/callback"
@@ -40,7 +44,6 @@ def provider() -> Iterator[FakeOAuth1Provider]:
     fake.add_client(KEY, SECRET)
     with requests_mock.Mocker() as mocker:
         fake.install(mocker)
-        fake.mocker = mocker  # type: ignore[attr-defined]
         yield fake
 
 
@@ -280,6 +283,31 @@ def test_rsa_signature_without_a_key_fails_at_register(oauth: OAuth, provider: F
         register(oauth, provider, client_kwargs={"signature_method": "RSA-SHA256"})
 
 
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("client_id", r"'dev' has no client key: set DEV_CLIENT_ID \(or pass client_id= to register\(\)"),
+        ("access_token_url",
+         r"'dev' has no access-token endpoint: set DEV_ACCESS_TOKEN_URL \(or pass access_token_url= to register\(\)"),
+    ],
+)
+def test_token_exchange_without_a_needed_setting_fails_naming_its_config_key(
+    oauth: OAuth, provider: FakeOAuth1Provider, missing: str, message: str
+) -> None:
+    client = register(oauth, provider, **{missing: None})
+    with pytest.raises(ConfigurationError, match=message):
+        client.fetch_access_token({"oauth_token": "temporary", "oauth_token_secret": "s"}, oauth_verifier="v")
+    assert not provider.mocker.request_history  # type: ignore[attr-defined]
+
+
+def test_login_without_an_authorization_endpoint_fails_naming_its_config_key(
+    oauth: OAuth, provider: FakeOAuth1Provider
+) -> None:
+    client = register(oauth, provider, authorize_url=None)
+    with pytest.raises(ConfigurationError, match=r"'dev' has no authorization endpoint: set DEV_AUTHORIZE_URL"):
+        client.create_authorization_url(CALLBACK)
+
+
 def test_rsa_key_may_be_a_file_path(
     oauth: OAuth, web: FlaskClient, provider: FakeOAuth1Provider, tmp_path: Path
 ) -> None:
@@ -338,6 +366,20 @@ def test_broken_request_token_answers_are_bad_responses(
         web.get("/login")
 
 
+def test_access_token_refusal_is_the_providers_error_with_its_code_and_description(
+    oauth: OAuth, web: FlaskClient, provider: FakeOAuth1Provider
+) -> None:
+    register(oauth, provider)
+    callback = provider.approve(start_login(web))
+    provider.fail_next("access_token", "invalid_verifier", "The verifier has expired", status=401)
+    with pytest.raises(ProviderError) as caught:
+        web.get(callback)
+    assert (caught.value.error, caught.value.description, caught.value.status_code) == (
+        "invalid_verifier", "The verifier has expired", 401,
+    )
+    assert len(provider.sent("access_token")) == 1
+
+
 # -- API calls ----------------------------------------------------------------------------
 def test_api_calls_use_the_token_on_g_fetch_token_or_none(
     app: Flask, oauth: OAuth, web: FlaskClient, provider: FakeOAuth1Provider
@@ -367,50 +409,99 @@ def test_authlib_style_manual_flow(app: Flask, oauth: OAuth, web: FlaskClient, p
         return redirect(result["url"])
 
     callback = provider.approve(web.get("/manual-login").headers["Location"])
-    assert set(web.get(callback).get_json()["token"]) >= {"oauth_token", "oauth_token_secret"}
+    token = web.get(callback).get_json()["token"]
+    assert set(token) >= {"oauth_token", "oauth_token_secret"}
+    issued = provider.validator.tokens[token["oauth_token"]]
+    assert (issued.secret, issued.user) == (token["oauth_token_secret"], "alice")
     with app.test_request_context("/"), pytest.raises(MissingRequestTokenError):
         client.fetch_access_token()
 
 
-# -- the twitter preset -------------------------------------------------------------------
-def test_twitter_preset_logs_in_and_maps_verify_credentials(app: Flask, oauth: OAuth) -> None:
-    fake = FakeOAuth1Provider(
-        "https://api.twitter.com/oauth/request_token", "https://api.twitter.com/oauth/authenticate",
-        "https://api.twitter.com/oauth/access_token", "https://api.twitter.com/1.1/",
-    )
-    fake.add_client(KEY, SECRET)
-    fake.api_handler = lambda user, request: {
-        "id": 2244994945, "id_str": "2244994945", "name": "Ada L", "screen_name": user,
-        "profile_image_url_https": "https://pbs.twimg.com/a.jpg", "email": "ada@example.test",
-    }
-    app.config.update(TWITTER_CLIENT_ID=KEY, TWITTER_CLIENT_SECRET=SECRET)
-    oauth.register("twitter")
+# -- Authlib 0.x's request-token hooks: fetch_request_token / save_request_token -------------------
 
+
+class RequestTokenStore:
+    """What an app keeps temporary credentials in with Authlib 0.x's hooks (a database row, say)."""
+
+    def __init__(self) -> None:
+        self.saved: list[dict[str, Any]] = []
+        self.answer: Any = "the saved one"
+        self.fetches = 0
+
+    def save_request_token(self, token: dict[str, Any]) -> None:
+        self.saved.append(token)
+
+    def fetch_request_token(self) -> Any:
+        self.fetches += 1
+        return self.saved[-1] if self.answer == "the saved one" else self.answer
+
+
+def register_with_hooks(oauth: OAuth, provider: FakeOAuth1Provider, store: RequestTokenStore) -> Any:
+    """``dev`` keeping its temporary credentials in ``store`` through the hooks, not in the session."""
+    return register(oauth, provider, fetch_request_token=store.fetch_request_token,
+                    save_request_token=store.save_request_token)
+
+
+def add_answering_routes(app: Flask, oauth: OAuth, name: str = "prov") -> None:
     @app.route("/login")
     def login() -> Any:
-        return oauth.twitter.authorize_redirect(CALLBACK, force_login="true")
+        return oauth.create_client(name).authorize_redirect(url_for("callback", _external=True))
 
     @app.route("/callback")
     def callback() -> Any:
-        oauth.twitter.authorize_access_token()
-        return jsonify(oauth.twitter.userinfo())
+        try:
+            return jsonify(oauth.create_client(name).authorize_access_token())
+        except OAuthError as exc:
+            return jsonify(error=exc.error, type=type(exc).__name__), 400
 
+
+def test_save_and_fetch_request_token_hold_the_temporary_credentials_instead_of_the_session(
+    app: Flask, oauth: OAuth, provider: FakeOAuth1Provider
+) -> None:
+    store = RequestTokenStore()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConfigurationWarning)
+        register_with_hooks(oauth, provider, store)
+    add_answering_routes(app, oauth, "dev")
     web = app.test_client()
-    with requests_mock.Mocker() as mocker:
-        fake.install(mocker)
-        authorize_url = start_login(web)
-        assert authorize_url.startswith("https://api.twitter.com/oauth/authenticate?")
-        assert query_of(authorize_url)["force_login"] == "true"
-        claims = web.get(fake.approve(authorize_url, user="ada")).get_json()
-    assert claims == {
-        "sub": "2244994945", "name": "Ada L", "preferred_username": "ada",
-        "picture": "https://pbs.twimg.com/a.jpg", "profile": "https://twitter.com/ada", "email": "ada@example.test",
-    }
-    profile_call = mocker.request_history[-1]
-    assert profile_call.url.startswith("https://api.twitter.com/1.1/account/verify_credentials.json?")
-    assert query_of(profile_call.url)["include_email"] == "true"
+    authorize_url = web.get("/login").headers["Location"]
+    temporary = query_of(authorize_url)["oauth_token"]
+    secret = provider.validator.temporary[temporary].secret
+    assert [(t["oauth_token"], t["oauth_token_secret"]) for t in store.saved] == [(temporary, secret)]
+    assert secret not in json.dumps(session_cookie(app, web))
+    answer = web.get(provider.approve(authorize_url))
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["oauth_token"] in provider.validator.tokens
+    assert store.fetches == 1
 
 
-def test_twitter_profile_without_email_has_no_email_claim() -> None:
-    claims = profile_to_claims({"id": 12, "screen_name": "jack", "name": ""})
-    assert claims == {"sub": "12", "preferred_username": "jack", "profile": "https://twitter.com/jack"}
+@pytest.mark.parametrize(("answer", "error"), [
+    ({"oauth_token": "another-login", "oauth_token_secret": "s"}, MismatchingStateError),
+    (None, MissingRequestTokenError),
+])
+def test_fetch_request_token_must_return_this_callbacks_credentials(
+    app: Flask, oauth: OAuth, provider: FakeOAuth1Provider, answer: Any, error: type[OAuthError]
+) -> None:
+    store = RequestTokenStore()
+    register_with_hooks(oauth, provider, store)
+    add_answering_routes(app, oauth, "dev")
+    web = app.test_client()
+    callback = provider.approve(web.get("/login").headers["Location"])
+    store.saved.clear()
+    store.answer = answer
+    result = web.get(callback)
+    assert (result.status_code, result.get_json()["type"]) == (400, error.__name__)
+
+
+def test_request_token_hooks_go_together(oauth: OAuth, provider: FakeOAuth1Provider) -> None:
+    store = RequestTokenStore()
+    with pytest.raises(ConfigurationError, match="fetch_request_token and save_request_token go together"):
+        oauth.register("dev", request_token_url=provider.request_token_url,
+                       save_request_token=store.save_request_token)
+
+
+def test_request_token_hooks_on_an_oauth2_app_fail_naming_them(oauth: OAuth) -> None:
+    store = RequestTokenStore()
+    with pytest.raises(ConfigurationError, match="fetch_request_token and save_request_token store OAuth 1.0a"):
+        register_app(oauth, fetch_request_token=store.fetch_request_token,
+                        save_request_token=store.save_request_token)

@@ -1,4 +1,5 @@
-"""TokenEndpoint: token requests are built from copies; nothing the caller or the settings hold is changed."""
+"""``TokenEndpoint``: token and refresh requests go where the settings say, built from copies: nothing the caller
+or the settings hold is changed."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+import requests_mock as rm
 from flask import Flask
 
 from flask_oauth_registry import OAuth, OAuth2App
-
-TOKEN_URL = "https://prov.test/token"
+from tests.fakes.manual import API, TOKEN_URL, expired_token, fresh_response
 
 
 @pytest.fixture
@@ -31,8 +32,9 @@ def test_fetch_access_token_changes_nothing_the_caller_passed(
     extra = {"code": "c-1", "headers": headers, "timeout": 5, "resource": "https://api.test"}
     before = copy.deepcopy(extra)
     with app.app_context():
-        client.fetch_access_token(redirect_uri="https://rp.test/cb", **extra)
+        token = client.fetch_access_token(redirect_uri="https://rp.test/cb", **extra)
     assert extra == before and headers == {"X-Trace": "t-1"}
+    assert (token["access_token"], token["refresh_token"], token["token_type"]) == ("at", "rt", "Bearer")
     assert client.access_token_params == {"audience": "api"}
     sent = parse_qs(requests_mock.last_request.text)
     assert sent["client_secret"] == ["csecret"] and sent["audience"] == ["api"] and sent["code"] == ["c-1"]
@@ -53,3 +55,18 @@ def test_token_endpoint_leaves_the_given_form_and_the_settings_unchanged(
     refresh = parse_qs(requests_mock.last_request.text)
     assert refresh["grant_type"] == ["refresh_token"] and refresh["scope"] == ["read"]
     assert "client_secret" in refresh and "audience" not in refresh
+
+
+def test_refresh_token_url_and_params_are_honoured(app: Flask) -> None:
+    client = OAuth(app).register(
+        "prov", client_id="c", client_secret="s", access_token_url=TOKEN_URL, api_base_url=API,
+        refresh_token_url="https://prov.test/refresh", refresh_token_params={"audience": "api"},
+        authorize_url="https://prov.test/a",
+    )
+    with rm.Mocker() as m, app.test_request_context("/"):
+        m.post("https://prov.test/refresh", json=fresh_response())
+        m.get(API + "u", text="ok")
+        client.get("u", token=expired_token())
+        refresh = m.request_history[0]
+        assert refresh.url == "https://prov.test/refresh"
+        assert parse_qs(refresh.text)["audience"] == ["api"]

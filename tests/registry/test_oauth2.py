@@ -1,47 +1,23 @@
-"""A whole OpenID Connect login through Flask's test client, against an in-test provider.
+"""``OAuth2App``'s public flow through Flask's test client, against the fake OpenID provider.
 
-Covers the path a login takes (redirect, callback, state, token exchange, ID token),
-every way it is refused, and discovery caching.  Keys, userinfo and logout after a
-login are in ``test_oidc_after_login.py``.
+The login from redirect to token, the callback's ``iss`` check (RFC 9207), and the
+provider's refusals.  Flow-state rules seen through a login are in ``test_flowstate.py``,
+the ID token's checks at login in ``test_openid.py``, renewal in ``test_renewal.py``.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from typing import Any
 
 import pytest
-from cachelib import SimpleCache
 
-from flask_oauth_registry import (
-    BadResponseError,
-    InvalidCallbackError,
-    InvalidIdTokenError,
-    MismatchingStateError,
-    OAuthError,
-    ProviderError,
-    UserInfo,
-)
-from tests.registry.oidc_fixtures import (
-    AUTHORIZATION_ENDPOINT,
-    CLIENT_ID,
-    CLIENT_SECRET,
-    ISSUER,
-    SUBJECT,
-    FakeOpenIDProvider,
-    RelyingParty,
-    ShiftedClock,
-    b64url,
-    ec_key,
-    entropy_bits,
-    form_of,
-    make_relying_party,
-    query_of,
-    rsa_key,
-    state_entries,
-)
+from flask_oauth_registry import BadResponseError, InvalidCallbackError, OAuthError, ProviderError, UserInfo
+from tests.fakes.base import form_of, query_of
+from tests.fakes.keys import b64url, ec_key, rsa_key
+from tests.fakes.oidc import AUTHORIZATION_ENDPOINT, CLIENT_ID, CLIENT_SECRET, ISSUER, SUBJECT, FakeOpenIDProvider
+from tests.fakes.relying_party import RelyingParty, assert_login_token, entropy_bits, make_relying_party
 
 CALLBACK_URL = "http://localhost/callback"
 
@@ -114,6 +90,7 @@ def test_public_client_login_uses_pkce_and_sends_its_client_id_without_credentia
     assert "client_secret" not in form
     assert form["code_verifier"]
     assert rp.tokens[-1]["userinfo"].sub == SUBJECT
+    assert_login_token(rp.tokens[-1], provider)
 
 
 def test_form_post_callback_is_read_from_the_form(requests_mock: Any) -> None:
@@ -128,6 +105,7 @@ def test_form_post_callback_is_read_from_the_form(requests_mock: Any) -> None:
 
     assert response.status_code == 200
     assert rp.tokens[-1]["userinfo"].sub == SUBJECT
+    assert_login_token(rp.tokens[-1], provider)
 
 
 def test_discovery_is_fetched_once_across_several_logins(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
@@ -136,6 +114,7 @@ def test_discovery_is_fetched_once_across_several_logins(provider: FakeOpenIDPro
     assert provider.discovery_requests == 1
     assert provider.jwks_requests == 1
     assert len(provider.token_requests) == 3
+    assert [token["access_token"] for token in rp.tokens] == provider.access_tokens
 
 
 def test_discovery_document_cannot_turn_off_tls_verification(requests_mock: Any) -> None:
@@ -144,15 +123,17 @@ def test_discovery_document_cannot_turn_off_tls_verification(requests_mock: Any)
     assert rp.log_in(rp.app.test_client(), provider).status_code == 200
     assert len(requests_mock.request_history) == 3
     assert all(r.verify not in (False, None) for r in requests_mock.request_history)
+    assert_login_token(rp.tokens[-1], provider)
 
 
-# -- RFC 9207: the iss callback parameter --------------------------------------------------------
+# -- RFC 9207: the iss callback parameter ----------------------------------------------------------
 
 
 def test_callback_with_the_providers_iss_is_accepted(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
     client = rp.app.test_client()
     callback = rp.start_login(client, provider, iss=ISSUER)
     assert client.get("/callback", query_string=callback).status_code == 200
+    assert_login_token(rp.tokens[-1], provider)
 
 
 def test_callback_with_another_issuers_iss_is_rejected_before_the_token_request(
@@ -177,136 +158,7 @@ def test_callback_without_iss_is_rejected_when_the_provider_promises_it(requests
     assert provider.token_requests == []
 
 
-# -- state: login CSRF defence ------------------------------------------------------------------
-
-
-def rejected_state(client: Any, callback: dict[str, str]) -> MismatchingStateError:
-    with pytest.raises(MismatchingStateError) as caught:
-        client.get("/callback", query_string=callback)
-    assert caught.value.error == "mismatching_state"
-    return caught.value
-
-
-def test_callback_without_state_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    client = rp.app.test_client()
-    callback = rp.start_login(client, provider)
-    del callback["state"]
-    assert "no state" in rejected_state(client, callback).description
-    assert provider.token_requests == []
-
-
-def test_callback_with_unknown_state_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    client = rp.app.test_client()
-    callback = {**rp.start_login(client, provider), "state": "made-up-state-value"}
-    assert "unknown" in rejected_state(client, callback).description
-    assert provider.token_requests == []
-
-
-def test_callback_with_replayed_state_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    client = rp.app.test_client()
-    callback = rp.start_login(client, provider)
-    assert client.get("/callback", query_string=callback).status_code == 200
-    assert "already used" in rejected_state(client, callback).description
-    assert len(provider.token_requests) == 1
-
-
-@pytest.mark.parametrize(("ttl", "wait"), [(None, 601), (60, 61)], ids=["default-10-minutes", "OAUTH_STATE_TTL"])
-def test_callback_with_expired_state_is_rejected(
-    provider: FakeOpenIDProvider, monkeypatch: pytest.MonkeyPatch, ttl: int | None, wait: int
-) -> None:
-    clock = ShiftedClock(monkeypatch)
-    rp = make_relying_party(configure=lambda app: app.config.update(OAUTH_STATE_TTL=ttl) if ttl else None)
-    client = rp.app.test_client()
-    callback = rp.start_login(client, provider)
-    clock.advance(wait)
-    assert "expired" in rejected_state(client, callback).description
-    assert provider.token_requests == []
-
-
-def test_callback_within_the_state_ttl_is_accepted(
-    provider: FakeOpenIDProvider, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    clock = ShiftedClock(monkeypatch)
-    rp = make_relying_party(configure=lambda app: app.config.update(OAUTH_STATE_TTL=60))
-    client = rp.app.test_client()
-    callback = rp.start_login(client, provider)
-    clock.advance(50)
-    assert client.get("/callback", query_string=callback).status_code == 200
-
-
-def test_callback_in_another_browser_session_is_rejected(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    victim, attacker = rp.app.test_client(), rp.app.test_client()
-    callback = rp.start_login(victim, provider)
-    assert "another browser" in rejected_state(attacker, callback).description
-    assert provider.token_requests == []
-
-
-def test_session_mode_keeps_the_flow_state_in_the_signed_session(
-    provider: FakeOpenIDProvider, rp: RelyingParty
-) -> None:
-    client = rp.app.test_client()
-    callback = rp.start_login(client, provider)
-    (entry,) = state_entries(rp, client).values()
-    assert entry["data"]["code_verifier"] and entry["data"]["nonce"]
-    assert entry["data"]["redirect_uri"] == CALLBACK_URL
-    assert f"_state_prov_{callback['state']}" in rp.session_of(client)
-
-
-def test_cache_mode_keeps_only_a_marker_in_the_session(provider: FakeOpenIDProvider) -> None:
-    rp = make_relying_party(cache=SimpleCache())
-    client = rp.app.test_client()
-    start = client.get("/login")
-    nonce = query_of(start.headers["Location"])["nonce"]
-    callback = provider.authorize(start.headers["Location"])
-
-    session, raw_cookie = rp.session_of(client), client.get_cookie("session").value
-    assert session[f"_state_prov_{callback['state']}"].keys() == {"exp", "n"}
-    dumped = json.dumps(session)
-    assert "code_verifier" not in dumped and "nonce" not in dumped and nonce not in dumped
-    assert client.get("/callback", query_string=callback).status_code == 200
-    (verifier,) = provider.code_verifiers
-    assert verifier not in raw_cookie and verifier not in dumped
-
-
-def test_cache_mode_rejects_a_callback_from_another_browser_session_and_keeps_the_victims_login(
-    provider: FakeOpenIDProvider,
-) -> None:
-    rp = make_relying_party(cache=SimpleCache())
-    victim, attacker = rp.app.test_client(), rp.app.test_client()
-    callback = rp.start_login(victim, provider)
-    assert "another browser session" in rejected_state(attacker, callback).description
-    assert victim.get("/callback", query_string=callback).status_code == 200
-    assert "already used" in rejected_state(victim, callback).description
-
-
-def test_at_most_eight_pending_flows_are_kept_in_the_session_oldest_dropped(
-    provider: FakeOpenIDProvider, rp: RelyingParty, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    clock = ShiftedClock(monkeypatch)
-    client = rp.app.test_client()
-    callbacks = []
-    for _ in range(9):
-        callbacks.append(rp.start_login(client, provider))
-        clock.advance(1)
-    assert len(state_entries(rp, client)) == 8
-    assert "unknown" in rejected_state(client, callbacks[0]).description
-    assert client.get("/callback", query_string=callbacks[1]).status_code == 200
-    assert client.get("/callback", query_string=callbacks[8]).status_code == 200
-
-
-def test_oldest_pending_flow_is_dropped_even_within_the_same_second(
-    provider: FakeOpenIDProvider, rp: RelyingParty, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ShiftedClock(monkeypatch, frozen=True)
-    client = rp.app.test_client()
-    states = ["zz-oldest"] + [f"aa-{n}" for n in range(2, 10)]
-    for state in states:
-        assert client.get(f"/login-with-state/{state}").status_code == 302
-    kept = {key.removeprefix("_state_prov_") for key in state_entries(rp, client)}
-    assert kept == set(states[1:])
-
-
-# -- the provider refuses -------------------------------------------------------------------------
+# -- the provider refuses --------------------------------------------------------------------------
 
 
 def test_provider_error_in_the_callback_raises_its_code_and_description(
@@ -321,17 +173,6 @@ def test_provider_error_in_the_callback_raises_its_code_and_description(
     assert caught.value.description == "The user declined"
     assert str(caught.value) == "access_denied: The user declined"
     assert provider.token_requests == []
-
-
-def test_provider_error_in_the_callback_discards_the_flow_state(
-    provider: FakeOpenIDProvider, rp: RelyingParty
-) -> None:
-    client = rp.app.test_client()
-    callback = rp.start_login(client, provider)
-    denied = client.get("/callback-handled", query_string={"error": "access_denied", "state": callback["state"]})
-    assert denied.status_code == 400 and denied.get_json()["error"] == "access_denied"
-    assert state_entries(rp, client) == {}
-    assert "unknown" in rejected_state(client, callback).description
 
 
 TOKEN_ENDPOINT_FAILURES = [
@@ -381,19 +222,17 @@ def test_token_endpoint_error_keeps_the_providers_description_and_status(
     )
 
 
-def test_id_token_with_the_wrong_nonce_fails_the_login(provider: FakeOpenIDProvider, rp: RelyingParty) -> None:
-    provider.extra_claims = {"nonce": "replayed-nonce"}
-    with pytest.raises(InvalidIdTokenError) as caught:
-        rp.log_in(rp.app.test_client(), provider)
-    assert caught.value.check == "nonce"
-    assert rp.tokens == []
-
-
-def test_id_token_signed_with_an_algorithm_the_provider_does_not_list_fails_the_login(requests_mock: Any) -> None:
-    provider = FakeOpenIDProvider(
-        requests_mock, ec_key("ec-1"), metadata={"id_token_signing_alg_values_supported": ["RS256"]}
+def test_a_refused_token_request_fails_that_login_and_the_next_login_succeeds(
+    provider: FakeOpenIDProvider, rp: RelyingParty
+) -> None:
+    provider.fail_next("token", "invalid_grant", "The code has expired")
+    client = rp.app.test_client()
+    with pytest.raises(ProviderError) as caught:
+        rp.log_in(client, provider)
+    assert (caught.value.error, caught.value.description, caught.value.status_code) == (
+        "invalid_grant", "The code has expired", 400,
     )
-    rp = make_relying_party()
-    with pytest.raises(InvalidIdTokenError) as caught:
-        rp.log_in(rp.app.test_client(), provider)
-    assert caught.value.check == "alg"
+    assert rp.tokens == []
+    assert rp.log_in(client, provider).status_code == 200
+    assert_login_token(rp.tokens[-1], provider)
+    assert len(provider.sent("token")) == 2

@@ -1,4 +1,4 @@
-"""A fake OAuth 1.0a provider for tests: oauthlib's own server endpoints behind requests-mock.
+"""``FakeOAuth1Provider``: an OAuth 1.0a provider made of oauthlib's own server endpoints, on requests-mock.
 
 Signatures, timestamps, nonces and verifiers are checked by oauthlib's
 ``RequestTokenEndpoint``, ``AccessTokenEndpoint`` and ``ResourceEndpoint``; the
@@ -8,16 +8,13 @@ wrongly gets the 401 a real provider would send.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import requests_mock
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from oauthlib.oauth1 import (
     AccessTokenEndpoint,
     AuthorizationEndpoint,
@@ -26,20 +23,10 @@ from oauthlib.oauth1 import (
     ResourceEndpoint,
 )
 
+from .base import Endpoint, FakeProvider, OAuthErrorAnswer, form_answer, json_answer
+from .keys import rsa_key_pair
+
 DUMMY_SECRET = "dummy-secret-never-matches"
-
-
-@functools.cache
-def rsa_key_pair() -> tuple[str, str]:
-    """``(private PEM, public PEM)``, generated once per test run."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
-    return private, public
 
 
 @dataclass
@@ -173,8 +160,8 @@ def _body_text(request: Any) -> str | None:
     return body
 
 
-class FakeOAuth1Provider:
-    """Request-token, authorize, access-token and API endpoints under one base URL."""
+class FakeOAuth1Provider(FakeProvider):
+    """Request-token, authorize, access-token and API endpoints under one base URL; :meth:`install` routes them."""
 
     def __init__(
         self,
@@ -183,6 +170,7 @@ class FakeOAuth1Provider:
         access_token_url: str = "http://provider.test/oauth/access_token",
         api_base_url: str = "http://provider.test/api/",
     ) -> None:
+        super().__init__()
         self.request_token_url = request_token_url
         self.authorize_url = authorize_url
         self.access_token_url = access_token_url
@@ -198,11 +186,18 @@ class FakeOAuth1Provider:
         else:
             self.validator.clients[key] = secret
 
-    def install(self, mocker: requests_mock.Mocker) -> None:
-        """Route the provider's URLs, on ``mocker``, to oauthlib's endpoints."""
-        mocker.post(self.request_token_url, text=self._request_token)
-        mocker.post(self.access_token_url, text=self._access_token)
-        mocker.register_uri(requests_mock.ANY, re.compile(re.escape(self.api_base_url) + ".*"), json=self._resource)
+    def endpoints(self) -> list[Endpoint]:
+        return [
+            Endpoint("request_token", "POST", self.request_token_url, self._request_token),
+            Endpoint("access_token", "POST", self.access_token_url, self._access_token),
+            Endpoint("api", requests_mock.ANY, re.compile(re.escape(self.api_base_url) + ".*"), self._resource),
+        ]
+
+    def error_answer(self, context: Any, failure: OAuthErrorAnswer) -> str:
+        """OAuth 1.0a providers answer errors form-encoded, like their credentials."""
+        context.status_code = failure.status
+        body = {"error": failure.error, "error_description": failure.description}
+        return form_answer(context, {k: v for k, v in body.items() if v is not None})
 
     @staticmethod
     def _answer(context: Any, result: tuple[dict[str, str], str | None, int]) -> str:
@@ -222,13 +217,13 @@ class FakeOAuth1Provider:
         return self._answer(context, endpoint.create_access_token_response(
             request.url, request.method, _body_text(request), _headers(request)))
 
-    def _resource(self, request: Any, context: Any) -> Any:
+    def _resource(self, request: Any, context: Any) -> str:
         valid, checked = ResourceEndpoint(self.validator).validate_protected_resource_request(
             request.url, request.method, _body_text(request), _headers(request))
         if not valid:
             context.status_code = 401
-            return {"error": "invalid_signature"}
-        return self.api_handler(self.validator.tokens[checked.resource_owner_key].user, request)
+            return json_answer(context, {"error": "invalid_signature"})
+        return json_answer(context, self.api_handler(self.validator.tokens[checked.resource_owner_key].user, request))
 
     def approve(self, authorize_url: str, user: str = "alice") -> str:
         """The user signs in as ``user`` and approves: the callback URL the browser is sent to."""
@@ -236,8 +231,3 @@ class FakeOAuth1Provider:
         headers, _, status = AuthorizationEndpoint(self.validator).create_authorization_response(authorize_url)
         assert status == 302, status
         return headers["Location"]
-
-
-def query_of(url: str) -> dict[str, str]:
-    """The query parameters of ``url`` as a dict (requests-mock's ``qs`` lowercases values)."""
-    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
