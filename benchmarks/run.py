@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import accounting, capacity, memory
-from .implementations import authlib_installed, available_names, build
+from . import accounting, capacity, memory, views
+from .implementations import REFERENCE, authlib_installed, available_names, build
 from .report import Results, render
-from .scenarios import SCENARIOS, interleave
+from .scenarios import SCENARIOS, interleave, runners
 from .server import ProviderProcess
 from .tls import make_self_signed
 
@@ -32,12 +32,13 @@ class Settings:
     memory_calls: int
     account_calls: int
     account_logins: int
+    storage_reads: int
 
 
 FULL = Settings(repetitions=15, duration=0.2, capacity_duration=1.0, memory_calls=1000, account_calls=100,
-                account_logins=50)
+                account_logins=50, storage_reads=2000)
 QUICK = Settings(repetitions=1, duration=0.05, capacity_duration=0.1, memory_calls=50, account_calls=8,
-                 account_logins=3)
+                 account_logins=3, storage_reads=50)
 
 
 def _versions() -> str:
@@ -88,10 +89,15 @@ def measure(settings: Settings) -> tuple[Results, list[str]]:
                 _progress(f"measuring {scenario.name} ...")
                 before, started = provider.stats(), time.perf_counter()
                 results.throughput[scenario.name] = interleave(
-                    scenario, impls, settings.repetitions, settings.duration
+                    runners(scenario, impls), settings.repetitions, settings.duration
                 )
                 spent = provider.stats() - before
                 results.provider_busy[scenario.name] = spent.cpu_seconds / (time.perf_counter() - started)
+            rows = views.measure(endpoints, impls[REFERENCE], provider, Path(tmp), settings.repetitions,
+                                 settings.duration, settings.storage_reads, _progress)
+            results.throughput.update(rows.throughput)
+            results.provider_busy.update(rows.provider_busy)
+            results.skipped, results.storage_read_us = rows.skipped, rows.storage_read_us
             _progress("counting connections and fetches ...")
             for name, impl in impls.items():
                 results.api_accounts[name] = [
@@ -128,5 +134,6 @@ def main(argv: list[str] | None = None) -> int:
             "memory": {k: asdict(v) for k, v in results.memory.items()},
             "api_accounts": {k: [asdict(a) for a in v] for k, v in results.api_accounts.items()},
             "logins": {k: asdict(v) for k, v in results.logins.items()},
+            "skipped": results.skipped, "storage_read_us": results.storage_read_us,
         }, indent=2))
     return 1 if args.strict and not passed else 0

@@ -2,23 +2,32 @@
 
 Each function runs one batch for about ``duration`` seconds and returns a
 :class:`Measurement` (operations per second, CPU per operation).  :func:`interleave`
-runs batches of every implementation in turn, rotating the order, so that machine
-noise hits them all alike.
+runs batches of every contender (an implementation, or a view with and without
+``required``) in turn, rotating the order, so that machine noise hits them all alike.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask
 
-from .implementations import Implementation
+from .implementations import ApiCall, Implementation
 from .protocol import SUBJECT, encode_code
+
+
+class ApiClient(Protocol):
+    """What the API loop needs: an implementation, or the user of ``authorized_session``."""
+
+    def api_client(self, tls: bool) -> AbstractContextManager[ApiCall]: ...
 
 
 class LoginFailed(AssertionError):
@@ -75,7 +84,8 @@ def _loop(operation: Callable[[], object], duration: float) -> tuple[int, float]
             return done, now - start
 
 
-def _measure(operation: Callable[[], object], duration: float) -> Measurement:
+def operations_per_second(operation: Callable[[], object], duration: float) -> Measurement:
+    """Run ``operation`` for about ``duration`` seconds."""
     gc.collect()
     cpu = time.process_time()
     done, elapsed = _loop(operation, duration)
@@ -83,14 +93,14 @@ def _measure(operation: Callable[[], object], duration: float) -> Measurement:
 
 
 def redirects_per_second(impl: Implementation, duration: float) -> Measurement:
-    return _measure(Browser(impl.app).redirect, duration)
+    return operations_per_second(Browser(impl.app).redirect, duration)
 
 
 def logins_per_second(impl: Implementation, duration: float) -> Measurement:
-    return _measure(Browser(impl.app).login, duration)
+    return operations_per_second(Browser(impl.app).login, duration)
 
 
-def api_calls_per_second(impl: Implementation, duration: float, tls: bool, threads: int = 1) -> Measurement:
+def api_calls_per_second(impl: ApiClient, duration: float, tls: bool, threads: int = 1) -> Measurement:
     """API calls per second over ``threads`` threads, each with its own app context and loop."""
     counts: list[tuple[int, float]] = []
     errors: list[BaseException] = []
@@ -146,16 +156,23 @@ SCENARIOS: tuple[Scenario, ...] = (
 )
 
 
-def interleave(
-    scenario: Scenario, impls: Mapping[str, Implementation], repetitions: int, duration: float
-) -> dict[str, list[Measurement]]:
-    """Run ``repetitions`` rounds; each round runs every implementation once, in a rotated order."""
-    names = list(impls)
+#: Runs one contender for a duration: ``scenario.run`` bound to an implementation, or a view's request.
+Runner = Callable[[float], Measurement]
+
+
+def runners(scenario: Scenario, impls: Mapping[str, Implementation]) -> dict[str, Runner]:
+    """``scenario`` bound to each implementation."""
+    return {name: functools.partial(scenario.run, impl) for name, impl in impls.items()}
+
+
+def interleave(contenders: Mapping[str, Runner], repetitions: int, duration: float) -> dict[str, list[Measurement]]:
+    """Run ``repetitions`` rounds; each round runs every contender once, in a rotated order."""
+    names = list(contenders)
     samples: dict[str, list[Measurement]] = {name: [] for name in names}
     for name in names:  # warm-up: pools, metadata, JWKS, code paths
-        scenario.run(impls[name], min(duration, 0.05))
+        contenders[name](min(duration, 0.05))
     for round_ in range(repetitions):
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:
-            samples[name].append(scenario.run(impls[name], duration))
+            samples[name].append(contenders[name](duration))
     return samples

@@ -1,6 +1,8 @@
 """``make demo``: the development provider and the quickstart app on loopback, until Ctrl-C.
 
-    python -m examples.demo [--port 5000] [--provider-port 5556] [--check]
+    python -m examples.demo [--port 5000] [--provider-port 5556] [--app quickstart|incremental] [--check]
+
+``--app incremental`` (or ``make demo DEMO_APP=incremental``) serves examples/incremental instead.
 
 ``--check`` signs in once over HTTP (consent as alice), calls the API, refreshes
 the token and logs out, then exits 0 when every step worked and 1 otherwise.
@@ -29,11 +31,16 @@ from werkzeug.serving import make_server
 if not __package__:  # run as a file (python examples/demo.py): make "examples" importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from flask import Flask  # noqa: E402
+
+from examples import incremental  # noqa: E402
 from examples.quickstart import create_app  # noqa: E402
 from flask_oauth_registry.devprovider import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, serve  # noqa: E402
 
 #: The dev provider listens on loopback only (see ``serve``).
 PROVIDER_HOST = "127.0.0.1"
+#: What ``--app`` may name.
+APPS = ("quickstart", "incremental")
 
 
 class CheckFailed(Exception):
@@ -48,8 +55,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="the app's port (env DEMO_PORT, default 5000)")
     parser.add_argument("--provider-port", type=int, default=int(os.environ.get("DEVPROVIDER_PORT", "5556")),
                         help="the dev provider's port on 127.0.0.1 (env DEVPROVIDER_PORT, default 5556)")
+    parser.add_argument("--app", default=os.environ.get("DEMO_APP", "quickstart"),
+                        help="the example to serve: quickstart or incremental (env DEMO_APP, default quickstart)")
     parser.add_argument("--check", action="store_true", help="log in once over HTTP, then exit 0 (ok) or 1")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.app not in APPS:
+        parser.error(f"--app must be one of {', '.join(APPS)}, not {args.app!r}")
+    if args.check and args.app != "quickstart":
+        parser.error("--check signs in to the quickstart only")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,11 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot start the dev provider on port {args.provider_port}: {exc}", file=sys.stderr)
         return 2
     with provider, tempfile.TemporaryDirectory(prefix="quickstart-demo-") as cache_dir:
-        # Always the dev provider and its demo client, whatever OIDC_* the shell has for a real provider.
-        app = create_app(
-            DEVPROVIDER_URL=provider.url, OIDC_ISSUER=None, OIDC_API_URL=None,
-            OIDC_CLIENT_ID=DEMO_CLIENT_ID, OIDC_CLIENT_SECRET=DEMO_CLIENT_SECRET, TOKEN_CACHE_DIR=cache_dir,
-        )
+        app = build_app(args.app, provider.url, cache_dir)
         try:
             server = make_server(args.host, args.port, app, threaded=True)
         except OSError as exc:
@@ -90,6 +100,18 @@ def main(argv: list[str] | None = None) -> int:
         server.serve_forever()  # returns on Ctrl-C (werkzeug catches KeyboardInterrupt) and closes the socket
         print("\nstopped")
     return 0
+
+
+def build_app(name: str, provider_url: str, cache_dir: str) -> Flask:
+    """The example ``name``, always on the dev provider and its demo client, whatever OIDC_* the shell has."""
+    if name == "incremental":
+        return incremental.create_app(
+            DEVPROVIDER_URL=provider_url, DEV_CLIENT_ID=DEMO_CLIENT_ID, DEV_CLIENT_SECRET=DEMO_CLIENT_SECRET
+        )
+    return create_app(
+        DEVPROVIDER_URL=provider_url, OIDC_ISSUER=None, OIDC_API_URL=None,
+        OIDC_CLIENT_ID=DEMO_CLIENT_ID, OIDC_CLIENT_SECRET=DEMO_CLIENT_SECRET, TOKEN_CACHE_DIR=cache_dir,
+    )
 
 
 def ports_in_use(host: str, port: int, provider_port: int) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._version import __version__
+from .flows.device import DeviceAuthorization
 from .registry.errors import (
     BadResponseError,
     ConfigurationError,
@@ -22,6 +23,7 @@ from .registry.errors import (
     InvalidIdTokenError,
     InvalidTokenError,
     IssuerMismatchError,
+    LoginTimeoutError,
     MismatchingStateError,
     MissingRequestTokenError,
     MissingTokenError,
@@ -60,12 +62,14 @@ __all__ = [
     "ConfigurationError",
     "ConfigurationWarning",
     "ConnectionFailedError",
+    "DeviceAuthorization",
     "FlaskOAuth1App",
     "FlaskOAuth2App",
     "InvalidCallbackError",
     "InvalidIdTokenError",
     "InvalidTokenError",
     "IssuerMismatchError",
+    "LoginTimeoutError",
     "MismatchingStateError",
     "MissingRequestTokenError",
     "MissingTokenError",

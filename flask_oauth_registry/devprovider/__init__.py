@@ -2,7 +2,8 @@
 
 It serves OIDC discovery, JWKS, an authorization endpoint with a plain
 login + consent page, token (authorization code + PKCE, rotating refresh
-tokens, client credentials), userinfo, revocation, RP-initiated logout,
+tokens, client credentials, device codes), the device authorization endpoint and
+its verification page (RFC 8628), userinfo, revocation, RP-initiated logout,
 protected ``/api/me`` and ``/api/files`` (scope ``files.read``, for incremental
 authorization with ``include_granted_scopes``), the OAuth 1.0a endpoints under
 ``/oauth1/`` and test counters under ``/_dev/``.  It is built on oauthlib's
@@ -51,6 +52,7 @@ from .settings import (
     OAuth1ClientConfig,
     OAuth2ClientConfig,
     ProviderSettings,
+    ServiceAccountConfig,
     UserConfig,
     load_settings,
     settings_from_dict,
@@ -66,6 +68,7 @@ __all__ = [
     "OAuth2ClientConfig",
     "ProviderSettings",
     "RunningProvider",
+    "ServiceAccountConfig",
     "UserConfig",
     "create_app",
     "load_settings",

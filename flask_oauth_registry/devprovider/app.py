@@ -7,6 +7,8 @@ from functools import partial
 
 from flask import Flask
 
+from .device_grant import DevDeviceAuthorizationEndpoint
+from .device_views import blueprint as device_blueprint
 from .keys import load_or_generate
 from .login import current_login
 from .oauth1_validator import DevOAuth1Validator, OAuth1Endpoints
@@ -41,6 +43,7 @@ def create_app(settings: ProviderSettings | None = None) -> Flask:
         stats=Stats(),
         oidc=create_oidc_server(oidc_validator, settings.access_token_ttl),
         oauth1=OAuth1Endpoints.create(oauth1_validator),
+        device=DevDeviceAuthorizationEndpoint(oidc_validator, settings, partial(issuer_for, settings)),
     )
 
     app = Flask(__name__)
@@ -53,4 +56,5 @@ def create_app(settings: ProviderSettings | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = state
     app.register_blueprint(oidc_blueprint)
     app.register_blueprint(oauth1_blueprint)
+    app.register_blueprint(device_blueprint)
     return app

@@ -17,15 +17,17 @@ from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.openid import RequestValidator, Server
 
 from .client_auth import ClientAuthenticator
+from .device_codes import AUTHORIZED
+from .device_grant import DevDeviceCodeGrant
 from .grant_records import code_grant, token_records
 from .keys import SigningKey
 from .login import LoginState
 from .oidc_claims import IdTokenMinter, LoginChecks
-from .settings import SUPPORTED_SCOPES, OAuth2ClientConfig, ProviderSettings
+from .settings import DEVICE_CODE_GRANT, SUPPORTED_SCOPES, OAuth2ClientConfig, ProviderSettings
 from .store import CodeGrant, Store
 
-#: Grant types the provider enables; oauthlib's Server also knows password and device code.
-ENABLED_GRANTS = ("authorization_code", "refresh_token", "client_credentials")
+#: Grant types the provider enables; oauthlib's Server also knows password.
+ENABLED_GRANTS = ("authorization_code", "refresh_token", "client_credentials", DEVICE_CODE_GRANT)
 CLIENT_CREDENTIALS_DEFAULT_SCOPES = ("api",)
 
 
@@ -170,7 +172,7 @@ class DevOIDCValidator(RequestValidator):
 
     # -- token endpoint: refresh_token / client_credentials ------------------------------
     def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs) -> bool:
-        """Grant types allowed for this client (never password or device code)."""
+        """Grant types allowed for this client (never password)."""
         client = client or self._client(client_id)
         allowed = client.allowed_grant_types if client else ()
         return grant_type in ENABLED_GRANTS and grant_type in allowed
@@ -201,6 +203,16 @@ class DevOIDCValidator(RequestValidator):
     def finalize_id_token(self, id_token, token, token_handler, request) -> str:
         """Complete oauthlib's draft ID token (aud, iat, nonce) and sign it (:class:`.IdTokenMinter`)."""
         return self.id_tokens.finalize(id_token, token, request)
+
+    # -- token endpoint: device_code (RFC 8628 3.4, 3.5) --------------------------------
+    def validate_device_code(self, client_id, code, request, *args, **kwargs) -> str | None:
+        """Where the device code stands (oauthlib's ``DEVICE_CODE_*``); an approved one loads user and scopes."""
+        status, record = self.store.devices.poll(code, client_id)
+        if status == AUTHORIZED and record is not None:
+            request.user = record.user
+            request.scopes = list(record.scopes)
+            request.auth_time = record.auth_time
+        return status
 
     # -- resources: bearer tokens, userinfo, revocation ---------------------------------
     def validate_bearer_token(self, token, scopes, request) -> bool:
@@ -268,4 +280,5 @@ def create_oidc_server(validator: DevOIDCValidator, access_token_ttl: int) -> Se
         del server.response_types[response_type]
     for grant in (server.auth_grant, server.openid_connect_auth):
         grant.custom_validators.post_auth.append(_s256_and_query_only)
+    server.grant_types[DEVICE_CODE_GRANT] = DevDeviceCodeGrant(validator)
     return server

@@ -1,4 +1,4 @@
-"""HTML pages of the dev provider (login + consent, errors, notices) as inline Jinja templates."""
+"""HTML pages of the dev provider (login + consent, device code entry, errors, notices) as inline Jinja templates."""
 
 from __future__ import annotations
 
@@ -74,6 +74,24 @@ _CONSENT = (
     + _FOOT
 )
 
+_DEVICE_CODE = (
+    _HEAD
+    + """<h1>Connect a device</h1>
+<p class="muted">Enter the code your device shows (RFC 8628). Check that it is the code on your
+own device: approving a code someone sent you lets their device act as you.</p>
+{% if error %}<div class="error">{{ error }}</div>{% endif %}
+<form method="post" action="{{ action }}">
+ <label for="user_code">Code</label>
+ <input type="text" id="user_code" name="user_code" value="{{ user_code }}" autocomplete="off"
+        autocapitalize="characters" spellcheck="false" autofocus>
+ <div class="buttons">
+  <button class="allow" type="submit">Continue</button>
+ </div>
+</form>
+"""
+    + _FOOT
+)
+
 _MESSAGE = (
     _HEAD
     + """<h1>{{ title }}</h1>
@@ -129,6 +147,13 @@ def consent_page(
         users=list(users),
         action=action,
         error=error,
+    )
+
+
+def device_code_page(*, issuer: str, user_code: str, action: str, error: str | None = None) -> str:
+    """The verification page's first step: the user types (or confirms) the code their device shows."""
+    return render_template_string(
+        _DEVICE_CODE, title="Connect a device", issuer=issuer, user_code=user_code, action=action, error=error
     )
 
 

@@ -26,8 +26,10 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 #: ``files.read`` guards ``/api/files``, a resource to demonstrate incremental authorization.
 SUPPORTED_SCOPES = ("openid", "profile", "email", "offline_access", "api", "files.read")
 
-CONFIDENTIAL_GRANTS = ("authorization_code", "refresh_token", "client_credentials")
-PUBLIC_GRANTS = ("authorization_code", "refresh_token")
+#: The device authorization grant's grant type (RFC 8628 3.4).
+DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+CONFIDENTIAL_GRANTS = ("authorization_code", "refresh_token", "client_credentials", DEVICE_CODE_GRANT)
+PUBLIC_GRANTS = ("authorization_code", "refresh_token", DEVICE_CODE_GRANT)
 
 
 def is_loopback_uri(uri: str) -> bool:
@@ -139,6 +141,28 @@ class OAuth1ClientConfig:
         return self.allow_loopback_callbacks and is_loopback_uri(uri)
 
 
+@dataclass(frozen=True)
+class ServiceAccountConfig:
+    """A client that gets tokens with the JWT-bearer grant (RFC 7523 2.1): assertions its private key signs.
+
+    ``public_key`` verifies them: PEM text, or a JWK as a dict or JSON text.  The
+    assertion's ``iss`` is ``issuer`` (a service account's e-mail); its ``sub`` is
+    ``issuer`` too (or absent, as Google's), or one of the users in ``subjects`` it
+    may act for (domain-wide delegation).  With ``key_id`` the header's ``kid`` must match.
+    """
+
+    issuer: str
+    public_key: str | dict[str, Any]
+    key_id: str | None = None
+    subjects: tuple[str, ...] = ()
+    name: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """Name shown on the index page."""
+        return self.name or self.issuer
+
+
 def default_users() -> tuple[UserConfig, ...]:
     """The two demo users, ``alice`` and ``bob``."""
     return (
@@ -171,11 +195,17 @@ class ProviderSettings:
     id_token_ttl: int = 3600
     authorization_code_ttl: int = 600
     oauth1_token_ttl: int = 600
+    #: Lifetime of a device code and its user code (RFC 8628 3.2 ``expires_in``).
+    device_code_ttl: int = 600
+    #: Seconds a device must wait between polls (RFC 8628 3.2 ``interval``); faster polls get ``slow_down``.
+    device_interval: int = 5
     secret_key: str | None = None
     default_user: str = "alice"
     clients: tuple[OAuth2ClientConfig, ...] = field(default_factory=default_clients)
     oauth1_clients: tuple[OAuth1ClientConfig, ...] = field(default_factory=default_oauth1_clients)
     users: tuple[UserConfig, ...] = field(default_factory=default_users)
+    #: Clients of the JWT-bearer grant, by their assertions' ``iss`` (none by default).
+    service_accounts: tuple[ServiceAccountConfig, ...] = ()
 
     def client(self, client_id: str | None) -> OAuth2ClientConfig | None:
         """Look up an OAuth 2 client by id."""
@@ -189,6 +219,10 @@ class ProviderSettings:
         """Look up a user by user name."""
         return next((u for u in self.users if u.username == username), None)
 
+    def service_account(self, issuer: str | None) -> ServiceAccountConfig | None:
+        """Look up a JWT-bearer client by its assertions' ``iss``."""
+        return next((a for a in self.service_accounts if a.issuer == issuer), None)
+
     def with_clients(self, *clients: OAuth2ClientConfig) -> ProviderSettings:
         """Copy with ``clients`` added (replacing any with the same id)."""
         return replace(self, clients=_merge(self.clients, clients, "client_id"))
@@ -200,6 +234,10 @@ class ProviderSettings:
     def with_users(self, *users: UserConfig) -> ProviderSettings:
         """Copy with ``users`` added (replacing any with the same user name)."""
         return replace(self, users=_merge(self.users, users, "username"))
+
+    def with_service_accounts(self, *accounts: ServiceAccountConfig) -> ProviderSettings:
+        """Copy with JWT-bearer clients added (replacing any with the same issuer)."""
+        return replace(self, service_accounts=_merge(self.service_accounts, accounts, "issuer"))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, the same shape :func:`settings_from_dict` reads."""
@@ -218,6 +256,9 @@ def _build(cls: type, data: dict[str, Any], base_dir: Path | None = None) -> Any
     if cls is OAuth1ClientConfig and "rsa_public_key_file" in data:
         path = Path(data.pop("rsa_public_key_file"))
         data["rsa_public_key"] = ((base_dir / path) if base_dir else path).read_text()
+    if cls is ServiceAccountConfig and "public_key_file" in data:
+        path = Path(data.pop("public_key_file"))
+        data["public_key"] = ((base_dir / path) if base_dir else path).read_text()
     known = {f.name for f in fields(cls)}
     unknown = set(data) - known
     if unknown:
@@ -244,6 +285,7 @@ def settings_from_dict(
     clients = tuple(_build(OAuth2ClientConfig, c) for c in data.pop("clients", []))
     oauth1 = tuple(_build(OAuth1ClientConfig, c, base_dir) for c in data.pop("oauth1_clients", []))
     users = tuple(_build(UserConfig, u) for u in data.pop("users", []))
+    accounts = tuple(_build(ServiceAccountConfig, a, base_dir) for a in data.pop("service_accounts", []))
     if "key_file" in data and data["key_file"] and base_dir is not None:
         data["key_file"] = str(base_dir / data["key_file"])
     known = {f.name for f in fields(ProviderSettings)}
@@ -251,7 +293,8 @@ def settings_from_dict(
     if unknown:
         raise ValueError(f"unknown settings keys: {sorted(unknown)}")
     settings = replace(settings, **data)
-    return settings.with_clients(*clients).with_oauth1_clients(*oauth1).with_users(*users)
+    settings = settings.with_clients(*clients).with_oauth1_clients(*oauth1).with_users(*users)
+    return settings.with_service_accounts(*accounts)
 
 
 def load_settings(path: str | Path, base: ProviderSettings | None = None) -> ProviderSettings:

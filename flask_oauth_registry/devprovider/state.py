@@ -1,10 +1,11 @@
-"""The per-app provider state (settings, key, store, counters, oauthlib servers) the views share."""
+"""The per-app provider state (settings, key, store, counters, oauthlib servers and endpoints) the views share."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context, request
+from oauthlib.oauth2.rfc8628.endpoints import DeviceAuthorizationEndpoint
 from oauthlib.openid import Server
 
 from .keys import SigningKey
@@ -35,6 +36,8 @@ class ProviderState:
     stats: Stats
     oidc: Server
     oauth1: OAuth1Endpoints
+    #: The device authorization endpoint (RFC 8628 3.1); ``/token`` answers the device_code grant.
+    device: DeviceAuthorizationEndpoint
 
     def issuer(self) -> str:
         """See :func:`issuer_for`."""

@@ -18,6 +18,7 @@ class Stats:
         "userinfo_requests",
         "revocations",
         "logouts",
+        "device_authorizations",
         "oauth1_request_tokens",
         "oauth1_access_tokens",
         "oauth1_resource_requests",

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .device_codes import DeviceCodes
 from .scope_grants import merge_scopes
 
 
@@ -89,6 +90,8 @@ class Store:
         self._oauth1_access: dict[str, OAuth1Token] = {}
         self._nonces: dict[tuple[str, ...], float] = {}
         self._granted: dict[tuple[str, str], tuple[str, ...]] = {}
+        #: Device codes of the device authorization grant (their own lock: nothing else reads them).
+        self.devices = DeviceCodes(clock=lambda: now())
 
     # -- OAuth 2 authorization codes -------------------------------------------------
     def save_code(self, grant: CodeGrant) -> None:

@@ -16,6 +16,7 @@ from .bridge import (
     request_parts,
     with_iss,
 )
+from .jwt_bearer import JWT_BEARER_GRANT, jwt_bearer_token
 from .keys import ALGORITHM
 from .login import LoginState, current_login, sign_in, sign_out
 from .oidc_validator import ENABLED_GRANTS
@@ -46,6 +47,7 @@ def index() -> str:
     links = [
         ("Discovery document", "/.well-known/openid-configuration"),
         ("JWKS", "/jwks"),
+        ("Connect a device (RFC 8628)", "/device"),
         ("Counters", "/_dev/stats"),
     ]
     return index_page(
@@ -70,10 +72,11 @@ def discovery() -> Response:
         "jwks_uri": f"{iss}/jwks",
         "revocation_endpoint": f"{iss}/revoke",
         "end_session_endpoint": f"{iss}/logout",
+        "device_authorization_endpoint": f"{iss}/device_authorization",
         "scopes_supported": list(SUPPORTED_SCOPES),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
-        "grant_types_supported": list(ENABLED_GRANTS),
+        "grant_types_supported": list(ENABLED_GRANTS) + ([JWT_BEARER_GRANT] if st.settings.service_accounts else []),
         "code_challenge_methods_supported": ["S256"],
         "id_token_signing_alg_values_supported": [ALGORITHM],
         "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
@@ -217,9 +220,11 @@ def authorize():
 # -- token, userinfo, revocation -------------------------------------------------------------
 @blueprint.post("/token")
 def token() -> Response:
-    """authorization_code (+PKCE), refresh_token (rotating) and client_credentials."""
+    """authorization_code (+PKCE), refresh_token (rotating), client_credentials and JWT bearer (:mod:`.jwt_bearer`)."""
     st = provider_state()
     uri, method, body, headers = request_parts()
+    if form_value(body, "grant_type") == JWT_BEARER_GRANT:
+        return jwt_bearer_token(st, body)
     try:
         resp = st.oidc.create_token_response(uri, method, body, headers)
     except errors.OAuth2Error as exc:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ..registry.errors import ConfigurationError
-from . import github, google, twitter
+from . import github, google, google_service_account, twitter
 from .base import ProviderPreset
 
 PRESETS: dict[str, ProviderPreset] = {
-    preset.name: preset for preset in (google.PRESET, github.PRESET, twitter.PRESET)
+    preset.name: preset
+    for preset in (google.PRESET, google_service_account.PRESET, github.PRESET, twitter.PRESET)
 }
 
 

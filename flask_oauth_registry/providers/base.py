@@ -8,6 +8,8 @@ from typing import Any
 
 #: ``loader(remote_app, **request_kwargs) -> dict`` of OIDC standard claims.
 UserInfoLoader = Callable[..., dict[str, Any]]
+#: ``configure(name, settings) -> settings``: the preset's own register() keywords turned into settings.
+Configure = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,6 @@ class ProviderPreset:
     #: ``include_granted_scopes=true`` (Google's incremental authorization); ``required``
     #: then asks for it when it needs more scopes.
     incremental_authorization: bool = False
+    #: Turns the preset's own ``register()`` keywords (a key file to read, a tenant) into
+    #: settings; run on the merged settings each time they are built, before they are checked.
+    configure: Configure | None = None

@@ -73,7 +73,8 @@ def authenticate(
         body["client_secret"] = secret or ""
         return {}
     if method == "none":
-        body["client_id"] = client_id
+        if client_id:  # a JWT-bearer app (a service account) may have none: its assertion names it
+            body["client_id"] = client_id
         return {}
     if method == "client_secret_jwt":
         if not secret:

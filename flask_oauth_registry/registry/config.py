@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
-#: The 13 ``{NAME}_{KEY}`` Flask config keys, as register() keywords.
+#: The ``{NAME}_{KEY}`` Flask config keys, as register() keywords: Authlib's 13, then ours.
 CONFIG_KEYS: tuple[str, ...] = (
     "client_id",
     "client_secret",
@@ -29,6 +29,8 @@ CONFIG_KEYS: tuple[str, ...] = (
     "api_base_url",
     "client_kwargs",
     "server_metadata_url",
+    # A Google-format client secrets file (flows/client_secrets.py): fills in what the settings leave out.
+    "client_secrets_file",
 )
 
 #: Provider metadata fields (RFC 8414, OIDC Discovery) that may be given statically.
@@ -43,6 +45,7 @@ METADATA_KEYS: frozenset[str] = frozenset(
         "end_session_endpoint",
         "revocation_endpoint",
         "introspection_endpoint",
+        "device_authorization_endpoint",
         "scopes_supported",
         "response_types_supported",
         "response_modes_supported",
@@ -73,6 +76,15 @@ OTHER_KEYS: frozenset[str] = frozenset(
         "client_cls",
         "fetch_request_token",
         "save_request_token",
+        # The JWT-bearer grant (RFC 7523 2.1; registry/assertion_settings.py) and Google service accounts.
+        "assertion_key",
+        "assertion_key_id",
+        "assertion_claims",
+        "assertion_alg",
+        "assertion_lifetime",
+        "subject",
+        "service_account_file",
+        "service_account_info",
     }
 )
 
@@ -94,6 +106,7 @@ CLIENT_KWARGS_KEYS = frozenset(
         "client_assertion_alg",
         "pool_maxsize",
         "trusted_audiences",
+        "retry_on_401",
         # OAuth 1.0a
         "signature_method",
         "signature_type",
@@ -101,6 +114,11 @@ CLIENT_KWARGS_KEYS = frozenset(
         "realm",
     }
 )
+
+#: The grant type of a JWT assertion used as an authorization grant (RFC 7523 2.1).
+JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+#: The longest an assertion may live, in seconds: RFC 7523 wants them short-lived, Google refuses longer.
+MAX_ASSERTION_LIFETIME = 3600
 
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 30.0)
 DEFAULT_LEEWAY = 60
@@ -133,6 +151,25 @@ def _no_settings() -> Mapping[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
+class AssertionConfig:
+    """How an app signs its JWT-bearer assertions (RFC 7523 2.1), parsed once at build.
+
+    ``claims`` are the fixed ones (``iss``, ``sub`` unless left out, and any the
+    settings add, such as Google's ``scope``); each assertion adds ``aud`` (the
+    token endpoint unless given), ``iat``, ``exp`` and a fresh ``jti``.
+    """
+
+    #: The loaded private key (a ``cryptography`` key object): never shown.
+    key: Any = field(repr=False)
+    alg: str = "RS256"
+    #: The ``kid`` header: ``assertion_key_id``, a JWK's ``kid``, or a service account's ``private_key_id``.
+    key_id: str | None = None
+    #: Seconds from ``iat`` to ``exp``, at most :data:`MAX_ASSERTION_LIFETIME`.
+    lifetime: int = MAX_ASSERTION_LIFETIME
+    claims: Mapping[str, Any] = field(default_factory=_no_settings)
+
+
+@dataclass(frozen=True, slots=True)
 class ClientConfig:
     """Validated settings of one remote app for one Flask app, made by :func:`.settings.build_config`.
 
@@ -154,6 +191,8 @@ class ClientConfig:
     api_base_url: str | None = None
     client_kwargs: Mapping[str, Any] = field(default_factory=_no_settings)
     server_metadata_url: str | None = None
+    #: The client secrets file the settings were completed from (its values are in the fields above).
+    client_secrets_file: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=_no_settings)
     compliance_fix: Callback | None = None
     client_auth_methods: tuple[Any, ...] = ()
@@ -187,6 +226,10 @@ class ClientConfig:
     client_assertion_alg: str | None = None
     #: The ``private_key_jwt`` key as given: PEM text, a PEM file path or a JWK.
     private_key: Any = None
+    #: Whether an API call answered 401 ``invalid_token`` is sent once more after a renewal (DESIGN 13).
+    retry_on_401: bool = True
+    #: The JWT-bearer grant's signing settings (from ``assertion_*``, ``subject``); ``None`` for other grants.
+    assertion: AssertionConfig | None = None
     # OAuth 1.0a signing (oauthlib's names and constants)
     signature_method: str = "HMAC-SHA1"
     signature_type: str = "AUTH_HEADER"

@@ -20,6 +20,7 @@
     │   ├── RequestTimeoutError         timeout
     │   ├── ConnectionFailedError       connection_error
     │   └── BadResponseError            bad_response
+    ├── LoginTimeoutError               login_timeout
     ├── StorageError                    storage_unavailable
     └── ConfigurationError              configuration_error (also RuntimeError and ValueError)
 
@@ -237,8 +238,19 @@ class BadResponseError(TransportError):
     error = "bad_response"
 
 
+class LoginTimeoutError(OAuthError):
+    """The user did not finish a login in time: ``run_local_server`` got no callback, ``poll_device_token`` no approval.
+
+    Not a :class:`RequestTimeoutError`: the provider did not fail to answer, the
+    user did not finish in the browser.  The port ``run_local_server`` listened
+    on is free again.
+    """
+
+    error = "login_timeout"
+
+
 class StorageError(OAuthError):
-    """The configured cache failed; nothing falls back to weaker storage silently."""
+    """The configured cache or token storage failed, or refused its file; nothing falls back to weaker storage."""
 
     error = "storage_unavailable"
 
@@ -266,6 +278,7 @@ __all__ = [
     "InvalidIdTokenError",
     "InvalidTokenError",
     "IssuerMismatchError",
+    "LoginTimeoutError",
     "MismatchingStateError",
     "MissingRequestTokenError",
     "MissingTokenError",

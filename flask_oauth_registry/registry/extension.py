@@ -131,7 +131,8 @@ class OAuth:
         the registry's value; the same for ``storage``, ``user_id`` and ``routes``).
         Each app keeps the values it was initialised with: a later ``init_app`` on
         another app with other values does not change them.  The default error page
-        for :class:`OAuthError` is registered here unless ``OAUTH_ERROR_PAGE`` is ``False``.
+        for :class:`OAuthError` is registered here unless ``OAUTH_ERROR_PAGE`` is ``False``,
+        and so are the ``flask oauth`` commands (:mod:`flask_oauth_registry.cli`).
         """
         if self.app is None:
             self.app = app
@@ -153,6 +154,10 @@ class OAuth:
             fetch_token=self.fetch_token or views.tokens.fetch_token,
             update_token=self.update_token or views.tokens.update_token,
         )
+        from ..cli import oauth_cli  # here, not at the top: the commands find the registry through app.extensions
+
+        if oauth_cli.name not in app.cli.commands:  # an app's own `oauth` command wins
+            app.cli.add_command(oauth_cli)
 
     def blueprint(self, url_prefix: str = DEFAULT_URL_PREFIX) -> Blueprint:
         """The ready routes as a blueprint named ``oauth``: ``oauth.login``, ``oauth.callback``, ``oauth.logout``.
@@ -183,7 +188,8 @@ class OAuth:
         preset = self._preset_for(name, kwargs)
         # The registration alone, before any Flask config: wrong values fail here, ignored keys warn here.
         problems = build_config(
-            name, merge_settings(preset, {}, _without_provider(kwargs), overwrite), app_config_merged=False
+            name, merge_settings(preset, {}, _without_provider(kwargs), overwrite), app_config_merged=False,
+            configure=_preset_configure(name, kwargs),
         ).problems
         _warn_at_user_line(problems)
         self._reported_at_register[name] = frozenset(problems)
@@ -208,6 +214,10 @@ class OAuth:
         if self.app is not None:
             return self.app
         raise RuntimeError("no Flask app: use the registry inside an app context, or pass the app to OAuth()")
+
+    def registered_names(self) -> list[str]:
+        """The names of the registered remote apps, in the order they were first registered."""
+        return list(self._registry)
 
     def create_client(self, name: str) -> RemoteApp | None:
         """The remote app ``name`` for the current Flask app, or ``None`` if not registered."""
@@ -242,7 +252,7 @@ class OAuth:
             read_app_config(name, app.config), _without_provider(kwargs), overwrite,
         )
         settings["provider"] = provider_name
-        built = build_config(name, settings)
+        built = build_config(name, settings, configure=preset.configure if preset else None)
         reported = self._reported_at_register.get(name, frozenset())
         _warn_at_user_line(problem for problem in built.problems if problem not in reported)  # e.g. from Flask config
         config = built.config
@@ -351,6 +361,12 @@ def _check_cache(cache: Any) -> None:
         raise ConfigurationError(
             description=f"the OAuth cache lacks {', '.join(missing)}(): use a cachelib cache (e.g. RedisCache)"
         )
+
+
+def _preset_configure(name: str, kwargs: dict[str, Any]) -> Any:
+    """The ``configure`` of the preset a registration uses (:attr:`.ProviderPreset.configure`), if any."""
+    provider = kwargs.get("provider") or (name if name in PRESETS else None)
+    return get_preset(provider).configure if provider else None
 
 
 def _without_provider(kwargs: dict[str, Any]) -> dict[str, Any]:

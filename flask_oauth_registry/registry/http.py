@@ -96,6 +96,14 @@ class ProviderSession(requests.Session):
                 self._environment[key] = found
         return found
 
+    def share_environment_cache(self, other: ProviderSession) -> None:
+        """Let ``other`` (a short-lived session to the same provider) use this session's per-origin cache.
+
+        What the environment says about an origin does not depend on the session, and
+        a new session would otherwise scan the environment again on its first call.
+        """
+        other._environment, other._environment_lock = self._environment, self._environment_lock
+
     def merge_environment_settings(
         self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
     ) -> Any:

@@ -32,6 +32,7 @@ AUTHORIZATION_ENDPOINT = MetadataField("authorization_endpoint", "authorization 
 TOKEN_ENDPOINT = MetadataField("token_endpoint", "token endpoint", "access_token_url")
 REVOCATION_ENDPOINT = MetadataField("revocation_endpoint", "revocation endpoint")
 INTROSPECTION_ENDPOINT = MetadataField("introspection_endpoint", "introspection endpoint")
+DEVICE_AUTHORIZATION_ENDPOINT = MetadataField("device_authorization_endpoint", "device authorization endpoint")
 USERINFO_ENDPOINT = MetadataField("userinfo_endpoint", "userinfo endpoint")
 END_SESSION_ENDPOINT = MetadataField("end_session_endpoint", "end-session endpoint")
 JWKS_URI = MetadataField("jwks_uri", "JWKS URI")

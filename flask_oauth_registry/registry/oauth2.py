@@ -12,7 +12,9 @@ tokens, userinfo, logout), over the pure protocol of ``authorization`` and ``idt
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, MutableMapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, has_app_context, request
@@ -20,10 +22,12 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from . import authorization
 from .authlib_session import AuthlibSessionShim
+from .authorization import AuthorizationResponse
 from .config import ClientConfig
 from .context import ClientContext
 from .errors import ConfigurationError, InvalidTokenError
 from .flowstate import extra_data_of
+from .machine_token import machine_grant
 from .metadata import AUTHORIZATION_ENDPOINT, USERINFO_ENDPOINT, ProviderMetadata
 from .oidc import ServerMetadata
 from .openid import OpenIDConnect
@@ -31,12 +35,12 @@ from .protocol_client import ProtocolClient
 from .remote import RemoteApp
 from .renewal import TokenRenewal, place_token
 from .token_endpoint import TokenEndpoint
-from .tokens import OAuth2Token
 from .userinfo import UserInfo
 
 if TYPE_CHECKING:
     import requests
 
+    from ..flows.device import DeviceAuthorization
     from .answers import ProtocolAnswer
 
 
@@ -44,6 +48,7 @@ class OAuth2App(RemoteApp):
     """An OAuth 2.0 client; OpenID Connect switches on with ``openid`` in the scope."""
 
     is_oauth2 = True
+    _renewal: TokenRenewal
 
     def __init__(
         self, config: ClientConfig, context: ClientContext, flask_app: Flask, userinfo_loader: Any = None
@@ -64,16 +69,10 @@ class OAuth2App(RemoteApp):
             config, self._metadata, protocol, context.cache, logout_states=lambda: self._flow_store("logout")
         )
         self._renewal = TokenRenewal(
-            config, refresh=self._tokens.refresh, fetch_client_credentials=self._client_credentials_grant(),
+            config, refresh=self._tokens.refresh,
+            fetch_machine_token=machine_grant(config, self._metadata, self._tokens),
             verify_id_token=self._openid.verify_id_token, cache=context.cache,
         )
-
-    def _client_credentials_grant(self) -> Callable[[], dict[str, Any]] | None:
-        """How an expired client-credentials token is fetched again; ``None`` for an app that logs users in."""
-        logs_users_in = self._metadata.offers(AUTHORIZATION_ENDPOINT, self.config.authorize_url)
-        if self._tokens.default_grant != "client_credentials" or logs_users_in:
-            return None
-        return lambda: self._tokens.fetch_token({})
 
     # -- provider metadata ---------------------------------------------------------
     def load_server_metadata(self) -> dict[str, Any]:
@@ -148,6 +147,15 @@ class OAuth2App(RemoteApp):
             store.discard(callback.state)
             raise callback.provider_error()
         flow = store.pop(callback.state)
+        token = self.exchange_callback(callback, flow, **kwargs)
+        self.token = token
+        return token, flow
+
+    def exchange_callback(
+        self, callback: AuthorizationResponse, flow: Mapping[str, Any], **kwargs: Any
+    ) -> dict[str, Any]:
+        """Exchange the code of a callback whose state and error were checked against ``flow`` (what
+        :meth:`save_authorize_data` keeps); check ``iss`` and the ID token; return the token, kept nowhere."""
         metadata = self._metadata.load() if self._metadata.configured else {}
         code = authorization.check_authorization_response(
             callback, metadata.get("issuer"), bool(metadata.get("authorization_response_iss_parameter_supported"))
@@ -165,8 +173,13 @@ class OAuth2App(RemoteApp):
             token["userinfo"] = self._openid.verify_id_token(
                 token, nonce=flow["nonce"], max_age=flow.get("max_age"), claims_options=claims_options
             )
-        self.token = token
-        return token, flow
+        return token
+
+    def run_local_server(self, host: str = "127.0.0.1", port: int = 0, **options: Any) -> dict[str, Any]:
+        """Log in from a terminal through a one-shot loopback server: :func:`.flows.loopback.run_local_server`."""
+        from ..flows.loopback import run_local_server
+
+        return run_local_server(self, host, port, **options)
 
     def fetch_access_token(self, redirect_uri: str | None = None, **kwargs: Any) -> dict[str, Any]:
         """Call the token endpoint: authorization code when ``code=`` is given, else the app's grant."""
@@ -194,6 +207,24 @@ class OAuth2App(RemoteApp):
         """For code written against Authlib's internals (flask-oidc): see :class:`.AuthlibSessionShim`."""
         return AuthlibSessionShim(self, metadata)
 
+    def start_device_authorization(self, scope: str | None = None, **params: Any) -> DeviceAuthorization:
+        """Start a device login (RFC 8628): the code to show the user; then :meth:`poll_device_token`."""
+        from ..flows.device import start_device_authorization
+
+        return start_device_authorization(self._tokens, scope or self.config.scope, params)
+
+    def poll_device_token(
+        self, flow: DeviceAuthorization, *, timeout: float | None = None,
+        on_pending: Callable[[float], None] | None = None, sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> dict[str, Any]:
+        """Poll until the user decided (:func:`.flows.device.poll_device_token`); the token, its ID token checked."""
+        from ..flows.device import poll_device_token
+
+        verify = partial(self._openid.verify_id_token, nonce=None)
+        return poll_device_token(self._tokens, flow, verify_id_token=verify, timeout=timeout, on_pending=on_pending,
+                                 sleep=sleep, clock=clock)
+
     # -- API calls and renewal ----------------------------------------------------------
     def _apply_token(self, token: MutableMapping[str, Any], kwargs: dict[str, Any]) -> MutableMapping[str, Any]:
         token = self._refresh_if_expired(token)
@@ -202,11 +233,7 @@ class OAuth2App(RemoteApp):
 
     def _refresh_if_expired(self, token: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
         """Renew ``token`` when it expires within the leeway; write the new one back and notify once; return it."""
-        renewal = self._renewal.renew_if_expired(token)
-        if renewal is not None:
-            self._store_refreshed(token, renewal.old, renewal.new)
-            if renewal.performed:
-                self._notify_token_update(OAuth2Token(renewal.new), renewal.refresh_token, renewal.access_token)
+        self._adopt_renewal(token, self._renewal.renew_if_expired(token))
         return token
 
     # -- OpenID Connect ---------------------------------------------------------------

@@ -25,6 +25,8 @@ from .context import ClientContext, UserAccess
 from .errors import ConfigurationError, MissingTokenError, UnsafeRequestUrlError
 from .flowstate import FlowStateStore
 from .http import build_session, send
+from .renewal import Renewal, TokenRenewal
+from .retry import send_retrying_once
 from .signals import token_update
 from .tokens import OAuth2Token
 
@@ -68,6 +70,8 @@ class RemoteApp:
 
     #: Set by OAuth2App to True; lets code tell the two apart like Authlib's classes.
     is_oauth2 = False
+    #: How tokens are renewed (OAuth 2); ``None`` for OAuth 1.0a, whose tokens do not expire.
+    _renewal: TokenRenewal | None = None
 
     def __init__(self, config: ClientConfig, context: ClientContext, flask_app: Flask) -> None:
         self.config = config
@@ -164,29 +168,33 @@ class RemoteApp:
                 notify()
 
     def _resolve_token(self, token: Any) -> MutableMapping[str, Any]:
-        """The token to use: the argument, else ``g``, else ``fetch_token``."""
+        """The token to use: the argument, else ``g``, else ``fetch_token``, else the app's own (no user: DESIGN 13)."""
         if token is None and has_app_context():
             token = self.token
+        if not token and self._renewal is not None:
+            token = self._renewal.machine_token()
         if not token:
             raise MissingTokenError(description=f"no token for {self.name!r}: pass token=, log in, or set fetch_token")
         if hasattr(token, "to_token") and not isinstance(token, Mapping):
             token = token.to_token()
         return token
 
-    def _store_refreshed(
-        self, caller_token: MutableMapping[str, Any], old: Mapping[str, Any], new: dict[str, Any]
-    ) -> None:
-        """Put a renewed token where callers look: the dict they passed, and ``g`` if it held the old one.
+    def _adopt_renewal(self, caller_token: MutableMapping[str, Any], renewal: Renewal | None) -> bool:
+        """Put a renewal's token in the caller's dict, and on ``g`` (the setter's rule) if it held the old one.
 
-        ``g`` gets the caller's dict itself when it is an :class:`OAuth2Token`, else a copy
-        of it (the setter's rule), so later calls in this request see the new token.
+        The caller that performed the renewal notifies ``update_token`` once.  False without a renewal.
         """
+        if renewal is None:
+            return False
         current = g.get(self._g_key) if has_app_context() else None
-        if caller_token is not new:
+        if caller_token is not renewal.new:
             caller_token.clear()
-            caller_token.update(new)
-        if current is not None and (current is caller_token or _same_token(current, old)):
+            caller_token.update(renewal.new)
+        if current is not None and (current is caller_token or _same_token(current, renewal.old)):
             self.token = caller_token
+        if renewal.performed:
+            self._notify_token_update(OAuth2Token(renewal.new), renewal.refresh_token, renewal.access_token)
+        return True
 
     # -- API calls ---------------------------------------------------------------
     def _apply_token(self, token: MutableMapping[str, Any], kwargs: dict[str, Any]) -> MutableMapping[str, Any]:
@@ -216,17 +224,20 @@ class RemoteApp:
     def _request(
         self, method: str, url: str, purpose: str, token: Any = None, withhold_token: bool = False, **kwargs: Any
     ) -> requests.Response:
-        """:meth:`request`, with the ``purpose`` that transport errors name ("userinfo request")."""
+        """:meth:`request`, with the ``purpose`` that transport errors name; retried once on 401 (:mod:`.retry`)."""
         base = self.config.api_base_url
-        if base:
-            url = join_api_url(base, url)
-        if not withhold_token:
-            url = self.apply_token(url, kwargs, token)
-        if "timeout" not in kwargs:
-            kwargs["timeout"] = self._timeout
+        url = join_api_url(base, url) if base else url
+        kwargs.setdefault("timeout", self._timeout)
         for key, value in self._requests_settings.items():
             kwargs.setdefault(key, value)
-        return send(self.session, method, url, purpose=purpose, **kwargs)
+        if withhold_token:
+            return send(self.session, method, url, purpose=purpose, **kwargs)
+        held, renewal = self._resolve_token(token), self._renewal
+        return send_retrying_once(
+            lambda sent: send(self.session, method, self.apply_token(url, sent, held), purpose=purpose, **sent),
+            kwargs, renewal is not None and self.config.retry_on_401,
+            lambda: renewal is not None and self._adopt_renewal(held, renewal.renew_rejected(held)),
+        )
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
         """``request("GET", url, ...)``."""

@@ -1,9 +1,10 @@
 """``TokenRenewal``: an OAuth 2 token on an API call, renewed first when it has expired.
 
-A renewal refreshes the token (or re-fetches a client-credentials one) once however
-many callers hold it (:class:`.SingleFlight`), keeps the login's identity in the new
-token, and says which caller really performed it, so that the app writes the new
-token back and notifies ``update_token`` once (DESIGN 6).
+A renewal refreshes the token (or re-fetches the app's own one, :class:`.MachineTokens`)
+once however many callers hold it (:class:`.SingleFlight`), keeps the login's identity
+in the new token, and says which caller really performed it, so that the app writes
+the new token back and notifies ``update_token`` once (DESIGN 6).  The same happens
+when an API refuses a token as invalid (:meth:`TokenRenewal.renew_rejected`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from oauthlib.oauth2.rfc6749.tokens import prepare_bearer_headers
 from .config import ClientConfig
 from .context import Cache
 from .errors import InvalidIdTokenError, InvalidTokenError, TokenExpiredError, UnsupportedTokenTypeError
-from .tokens import SingleFlight, is_expired, normalize_token
+from .machine_token import MachineTokens, identity_fingerprint
+from .tokens import OAuth2Token, SingleFlight, is_expired, normalize_token
 from .userinfo import UserInfo
 
 #: Verifies a refreshed token's ID token (no nonce): :meth:`.OpenIDConnect.verify_id_token`.
@@ -61,18 +63,25 @@ class TokenRenewal:
         self,
         config: ClientConfig,
         refresh: Callable[[str], dict[str, Any]],
-        fetch_client_credentials: Callable[[], dict[str, Any]] | None,
+        fetch_machine_token: Callable[[], dict[str, Any]] | None,
         verify_id_token: VerifyIdToken,
         cache: Cache | None = None,
     ) -> None:
         self.config = config
         self._refresh_request = refresh
-        #: How a client-credentials token is re-fetched; ``None`` when the app logs users in instead.
-        self._fetch_client_credentials = fetch_client_credentials
         self._verify_id_token = verify_id_token
         self.single_flight = SingleFlight(
             config.name, cache=cache, lock_ttl=lock_ttl(config.timeout), leeway=config.leeway
         )
+        #: The app's own token (client credentials, JWT bearer); ``None`` when the app logs users in instead.
+        self.machine = None if fetch_machine_token is None else MachineTokens(
+            config.name, identity_fingerprint(config), fetch_machine_token,
+            cache=cache, leeway=config.leeway, lock_ttl=lock_ttl(config.timeout),
+        )
+
+    def machine_token(self) -> OAuth2Token | None:
+        """The app's own token when its grant needs no user (kept until it expires); ``None`` for user apps."""
+        return self.machine.current() if self.machine is not None else None
 
     def renew_if_expired(self, token: MutableMapping[str, Any]) -> Renewal | None:
         """A :class:`Renewal` when ``token`` expires within the leeway, else ``None``.
@@ -82,6 +91,8 @@ class TokenRenewal:
         """
         if "expires_at" not in token and "expires_in" not in token:
             return None
+        if self.machine is not None and self.machine.holds(token):
+            return None  # the app's own token: :meth:`.MachineTokens.current` keeps it fresh
         if token.get("expires_at") is None:
             token.update(normalize_token(token))
         if not is_expired(token, self.config.leeway):
@@ -95,10 +106,26 @@ class TokenRenewal:
         if refresh_token:
             new, performed = self.single_flight.run(old, lambda: self._refresh(old))
             return Renewal(old, new, performed, refresh_token=refresh_token)
-        if self._fetch_client_credentials is not None:
-            new, performed = self.single_flight.run(old, self._fetch_client_credentials)
+        if self.machine is not None:
+            new, performed = self.machine.renew(old)
             return Renewal(old, new, performed, access_token=old.get("access_token"))
         raise TokenExpiredError(description=f"the {self.config.name!r} token has expired and has no refresh_token")
+
+    def renew_rejected(self, token: Mapping[str, Any]) -> Renewal | None:
+        """A renewal of a token an API refused as invalid (``WWW-Authenticate: Bearer error="invalid_token"``).
+
+        Through the same single flight as on expiry: concurrent callers refused
+        with the same token cause one refresh.  ``None`` when the token cannot be
+        renewed (no refresh token, not the app's own grant).  Renewing the token the
+        registry keeps for the app itself notifies nobody: no application holds it.
+        """
+        if not token.get("refresh_token") and self.machine is None:
+            return None
+        kept_by_registry = self.machine is not None and self.machine.holds(token)
+        renewal = self.renew(token)
+        if kept_by_registry:
+            return Renewal(renewal.old, renewal.new, False, access_token=renewal.access_token)
+        return renewal
 
     def _refresh(self, old: Mapping[str, Any]) -> dict[str, Any]:
         new = self._refresh_request(old["refresh_token"])

@@ -8,11 +8,14 @@ a value that is wrong for sure raises :class:`ConfigurationError` naming the key
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .assertion_settings import ASSERTION_SETTINGS, SERVICE_ACCOUNT_SETTINGS
 from .config import CONFIG_KEYS, METADATA_KEYS, OTHER_KEYS, ClientConfig, config_key
+from .errors import ConfigurationError
 from .typos import ConfigProblem, unknown_client_kwargs_problems, unknown_setting_problems
 from .validation import checked_settings, derived_settings
 
@@ -21,7 +24,13 @@ _INTO_CLIENT_KWARGS = ("scope", "token_endpoint_auth_method", "code_challenge_me
 _INTO_AUTHORIZE_PARAMS = ("prompt", "login_hint", "response_mode", "display", "max_age")
 
 #: Every name register() accepts, for the "did you mean" of an unknown one.
-_ACCEPTED = frozenset({*CONFIG_KEYS, *OTHER_KEYS, *METADATA_KEYS, *_INTO_CLIENT_KWARGS, *_INTO_AUTHORIZE_PARAMS})
+_ACCEPTED = frozenset(
+    {*CONFIG_KEYS, *OTHER_KEYS, *METADATA_KEYS, *_INTO_CLIENT_KWARGS, *_INTO_AUTHORIZE_PARAMS, "scopes"}
+)
+_READ_INTO_ASSERTION = frozenset({*ASSERTION_SETTINGS, *SERVICE_ACCOUNT_SETTINGS})
+
+#: A preset's ``configure(name, settings) -> settings`` (:attr:`.ProviderPreset.configure`).
+Configure = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -69,21 +78,56 @@ def merge_settings(
     return merged
 
 
-def build_config(name: str, settings: Mapping[str, Any], *, app_config_merged: bool = True) -> BuiltConfig:
+def build_config(
+    name: str, settings: Mapping[str, Any], *, app_config_merged: bool = True, configure: Configure | None = None
+) -> BuiltConfig:
     """Validate merged settings into a :class:`.ClientConfig`, with the problems found on the way.
 
     ``app_config_merged=False`` when the Flask config is not in ``settings`` yet
     (register() checking the registration alone): then nothing is required that
-    the config could still supply, such as an RSA key.
+    the config could still supply, such as an RSA key.  ``configure`` is the
+    preset's (:attr:`.ProviderPreset.configure`): it turns the preset's own
+    keywords (a service-account file) into settings, before they are checked.
     """
-    settings = _relocate_authlib_metadata(settings)
+    settings = _relocate_authlib_metadata(_scopes_as_scope(name, _with_client_secrets(name, settings)))
+    if configure is not None:
+        settings = dict(configure(name, settings))
     metadata = {key: settings.pop(key) for key in list(settings) if key in METADATA_KEYS}
     unknown = [key for key in settings if key not in CONFIG_KEYS and key not in OTHER_KEYS]
     problems = unknown_setting_problems(name, unknown, _ACCEPTED)
     given = checked_settings(name, {key: value for key, value in settings.items() if key not in unknown}, metadata)
     problems += unknown_client_kwargs_problems(config_key(name, "client_kwargs"), given["client_kwargs"])
     derived = derived_settings(name, given, require_what_config_supplies=app_config_merged)
-    return BuiltConfig(ClientConfig(name=name, **given, **derived), tuple(problems))
+    # The assertion keywords live on as ``derived["assertion"]`` (the key loaded), not as fields of their own.
+    fields = {key: value for key, value in given.items() if key not in _READ_INTO_ASSERTION}
+    return BuiltConfig(ClientConfig(name=name, **fields, **derived), tuple(problems))
+
+
+def _scopes_as_scope(name: str, settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``scopes=[...]`` (the service-account spelling) is ``scope``, which then goes into ``client_kwargs``."""
+    if "scopes" not in settings:
+        return settings
+    if settings.get("scope") is not None:
+        raise ConfigurationError(description=f"register({name!r}): give scope= or scopes=, not both")
+    moved = {key: value for key, value in settings.items() if key != "scopes"}
+    moved["scope"] = settings["scopes"]
+    return moved
+
+
+def _with_client_secrets(name: str, settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``settings`` completed from their ``client_secrets_file``, read here once: what is set (not None) wins.
+
+    The file's format is the flows' business (:mod:`..flows.client_secrets`); the
+    import is local so that the registry does not load the flows package otherwise.
+    """
+    path = settings.get("client_secrets_file")
+    if path is None:
+        return settings
+    from ..flows.client_secrets import read_client_secrets_file
+
+    from_file = read_client_secrets_file(path, config_key(name, "client_secrets_file"))
+    given = {key: value for key, value in settings.items() if value is not None}
+    return {**merge_settings(from_file, {}, given, False), "client_secrets_file": os.fspath(path)}
 
 
 def _relocate_authlib_metadata(settings: Mapping[str, Any]) -> dict[str, Any]:

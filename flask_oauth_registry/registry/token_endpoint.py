@@ -1,14 +1,15 @@
 """``TokenEndpoint``: an OAuth 2 app's requests to the token, revocation and introspection endpoints.
 
-Code exchange, refresh and client credentials (RFC 6749 4.1.3, 6, 4.4), revocation
-(RFC 7009) and introspection (RFC 7662): each builds its form from the settings and
+Code exchange, refresh, client credentials and JWT bearer (RFC 6749 4.1.3, 6, 4.4;
+RFC 7523 2.1), revocation (RFC 7009), introspection (RFC 7662) and the device
+grant's two requests (RFC 8628 3.1, 3.4; ``flows.device`` polls): each builds its form from the settings and
 the arguments it is given (never changing them), authenticates the client as
 configured, runs the provider's compliance hooks and returns what the provider said.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
@@ -17,15 +18,23 @@ from . import compliance
 from .answers import ProtocolAnswer, parse_json_object
 from .authorization import parse_token_response
 from .client_auth import authenticate
-from .config import ClientConfig
+from .config import JWT_BEARER_GRANT, ClientConfig
 from .errors import BadResponseError, ProviderError
 from .introspection import parse_introspection_response, token_value
 from .introspection import request_form as introspection_form
-from .metadata import INTROSPECTION_ENDPOINT, REVOCATION_ENDPOINT, TOKEN_ENDPOINT, ProviderMetadata
+from .metadata import (
+    DEVICE_AUTHORIZATION_ENDPOINT,
+    INTROSPECTION_ENDPOINT,
+    REVOCATION_ENDPOINT,
+    TOKEN_ENDPOINT,
+    ProviderMetadata,
+)
 from .protocol_client import ProtocolClient
 
 #: Keyword arguments of ``fetch_access_token`` that shape the HTTP request instead of going into the form.
 REQUEST_LEVEL_PARAMS = ("headers", "timeout", "method")
+#: The grant type of a device code (RFC 8628 3.4).
+DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
 class TokenEndpoint:
@@ -35,6 +44,12 @@ class TokenEndpoint:
         self.config = config
         self.metadata = metadata
         self.protocol = protocol
+        #: What a JWT-bearer request adds to its form, a fresh assertion (:mod:`.flows.jwt_bearer`); else ``None``.
+        self._assertion_fields: Callable[[str], dict[str, str]] | None = None
+        if config.assertion is not None:
+            from ..flows.jwt_bearer import JwtBearerAssertion
+
+            self._assertion_fields = JwtBearerAssertion(config.assertion, config.scope)
 
     @property
     def default_grant(self) -> str:
@@ -56,13 +71,24 @@ class TokenEndpoint:
         body["grant_type"] = grant_type
         if grant_type == "client_credentials" and self.config.scope and "scope" not in body:
             body["scope"] = self.config.scope
-        return self._token_request(self.metadata.require(TOKEN_ENDPOINT, self.config.access_token_url), body)
+        endpoint = self.token_url()
+        if grant_type == JWT_BEARER_GRANT and "assertion" not in body and self._assertion_fields is not None:
+            body.update(self._assertion_fields(endpoint))  # RFC 7523 2.1: a new assertion for each request
+        return self._token_request(endpoint, body)
+
+    def token_url(self) -> str:
+        """The token endpoint: ``access_token_url``, else the metadata's ``token_endpoint``; or fail naming the key."""
+        return self.metadata.require(TOKEN_ENDPOINT, self.config.access_token_url)
 
     def refresh(self, refresh_token: str) -> dict[str, Any]:
         """Renew a token (RFC 6749 6) at ``refresh_token_url``, else the token endpoint, with its params."""
         endpoint = self.config.refresh_token_url or self.metadata.require(TOKEN_ENDPOINT, self.config.access_token_url)
         body = {**self.config.refresh_token_params, "grant_type": "refresh_token", "refresh_token": refresh_token}
         return self._token_request(endpoint, body)
+
+    def device_token(self, device_code: str) -> dict[str, Any]:
+        """One token request for a device code (RFC 8628 3.4); "not yet" comes back as a :class:`.ProviderError`."""
+        return self.fetch_token({"grant_type": DEVICE_CODE_GRANT, "device_code": device_code})
 
     def _token_request(self, endpoint: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         """Send ``fields`` to the token endpoint; return the normalized token.
@@ -86,6 +112,22 @@ class TokenEndpoint:
                                                   **request_kwargs)
         answer = compliance.fix_token_answer(session, hooks, response, answer, purpose)
         return parse_token_response(answer.status, answer.content_type, answer.body)
+
+    # -- device authorization (RFC 8628 3.1) ------------------------------------------------
+    def device_authorization(self, form: Mapping[str, Any]) -> ProtocolAnswer:
+        """POST ``form`` to the device authorization endpoint, the client authenticated; the answer as it came.
+
+        ``client_id`` is always sent: RFC 8628 3.1 shows it, and providers (oauthlib's
+        endpoint among them) want it even from a client that authenticates with a header.
+        """
+        endpoint = self.metadata.require(DEVICE_AUTHORIZATION_ENDPOINT)
+        body: dict[str, Any] = {"client_id": self.config.client_id, **form}
+        headers = {"Accept": "application/json"}
+        headers.update(authenticate(self.config, self.config.token_endpoint_auth_method, endpoint, body))
+        payload = {k: v for k, v in body.items() if v is not None}
+        _, answer = self.protocol.exchange("POST", endpoint, "device authorization request", data=payload,
+                                           headers=headers)
+        return answer
 
     # -- revocation and introspection ----------------------------------------------------
     def revoke(self, token: Mapping[str, Any] | str, token_type_hint: str | None = None) -> None:

@@ -90,6 +90,21 @@ def is_expired(token: Mapping[str, Any], leeway: float, now: float | None = None
     return seconds - leeway < (now if now is not None else time.time())
 
 
+def leeway_for(token: Mapping[str, Any], leeway: float) -> float:
+    """The app's leeway, but at most half the token's lifetime when the token says it.
+
+    A provider may issue tokens that live less than the leeway: by the leeway
+    alone each would be expired at birth, never shared, and a provider that
+    rotates refresh tokens would refuse every caller's refresh but the first.
+    """
+    lifetime_given: Any = token.get("expires_in")
+    try:
+        lifetime = float(lifetime_given)
+    except (TypeError, ValueError, OverflowError):
+        return leeway
+    return min(leeway, lifetime / 2) if math.isfinite(lifetime) and lifetime > 0 else leeway
+
+
 def token_fingerprint(token: Mapping[str, Any]) -> str:
     """A stable, non-reversible key for "this token" (access and refresh token), for locks and results.
 
@@ -164,18 +179,7 @@ class SingleFlight:
         return isinstance(done, Mapping) and not is_expired(done, self._leeway_for(done))
 
     def _leeway_for(self, token: Mapping[str, Any]) -> float:
-        """The app's leeway, but at most half the token's lifetime when the token says it.
-
-        A provider may issue tokens that live less than the leeway: by the leeway
-        alone each would be expired at birth, never shared, and a provider that
-        rotates refresh tokens would refuse every caller's refresh but the first.
-        """
-        lifetime_given: Any = token.get("expires_in")
-        try:
-            lifetime = float(lifetime_given)
-        except (TypeError, ValueError, OverflowError):
-            return self.leeway
-        return min(self.leeway, lifetime / 2) if math.isfinite(lifetime) and lifetime > 0 else self.leeway
+        return leeway_for(token, self.leeway)
 
     def _refresh_once(self, key: str, refresh: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
         done = self._recent.get(key)

@@ -24,6 +24,7 @@ from oauthlib.oauth1 import (
     SIGNATURE_TYPE_QUERY,
 )
 
+from .assertion_settings import assertion_config
 from .config import DEFAULT_LEEWAY, DEFAULT_POOL_MAXSIZE, DEFAULT_TIMEOUT, Timeout, config_key
 from .errors import ConfigurationError
 
@@ -124,6 +125,8 @@ def derived_settings(name: str, settings: Mapping[str, Any], *, require_what_con
         "requests_settings": MappingProxyType({k: kw[k] for k in ("verify", "cert", "proxies") if k in kw}),
         "client_assertion_alg": _optional_string(kw, where, "client_assertion_alg"),
         "private_key": kw.get("private_key"),
+        "retry_on_401": _flag(kw, where, "retry_on_401", True),
+        "assertion": assertion_config(name, settings),
         **_oauth1_signing(kw, where, require_rsa_key=oauth1 and require_what_config_supplies),
     }
 
@@ -194,6 +197,13 @@ def _whole_number(
         raise ConfigurationError(description=f"{where}[{key!r}] must be {what}") from None
     if minimum is not None and value < minimum:
         raise ConfigurationError(description=f"{where}[{key!r}] must be {what}, at least {minimum}")
+    return value
+
+
+def _flag(kw: Mapping[str, Any], where: str, key: str, default: bool) -> bool:
+    value = kw.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigurationError(description=f"{where}[{key!r}] must be True or False")
     return value
 
 

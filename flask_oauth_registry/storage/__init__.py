@@ -6,6 +6,10 @@
 - :class:`SQLAlchemyStorage` with an :class:`OAuthTokenMixin` model: a database table
   (the ``[sqlalchemy]`` extra).  Both are imported on first use, so importing this
   package does not import SQLAlchemy.
+- :class:`FileStorage`: one JSON file of the user's (mode 0600), shared by processes
+  through a lock: for command-line tools and jobs.
+- :class:`KeyringStorage`: the operating system's credential store (the ``[keyring]``
+  extra), imported on first use.
 """
 
 from __future__ import annotations
@@ -14,13 +18,26 @@ from typing import TYPE_CHECKING, Any
 
 from .base import DEFAULT_ACCOUNT, TokenStorage
 from .cache import CacheStorage
+from .file import FileStorage
 from .session import SessionStorage
 
 if TYPE_CHECKING:
+    from .keyring import KeyringStorage
     from .sqlalchemy import OAuthTokenMixin, SQLAlchemyStorage
 
 
 def __getattr__(name: str) -> Any:
+    # keyring is an optional dependency too.
+    if name == "KeyringStorage":
+        try:
+            from . import keyring
+        except ModuleNotFoundError as exc:
+            if exc.name != "keyring":
+                raise
+            raise ModuleNotFoundError(
+                "KeyringStorage needs keyring: pip install 'flask-oauth-registry[keyring]'", name=exc.name
+            ) from exc
+        return keyring.KeyringStorage
     # SQLAlchemy is an optional dependency: load it when its storage is asked for.
     if name in ("SQLAlchemyStorage", "OAuthTokenMixin"):
         try:
@@ -38,6 +55,8 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "DEFAULT_ACCOUNT",
     "CacheStorage",
+    "FileStorage",
+    "KeyringStorage",
     "OAuthTokenMixin",
     "SQLAlchemyStorage",
     "SessionStorage",

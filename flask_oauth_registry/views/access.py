@@ -45,7 +45,8 @@ class UserHelpers:
             return False
         if app.is_oauth2 and not token.get("refresh_token") and is_expired(token, app.config.leeway):
             return False
-        return not missing_scopes(granted_scopes(token), wanted)
+        # Most views want no particular scope: skip parsing the token's on every request then.
+        return not wanted or not missing_scopes(granted_scopes(token), wanted)
 
     def granted_scopes(self, app: RemoteApp) -> frozenset[str]:
         """The scopes of the current user's token; OAuth 1.0a has none."""

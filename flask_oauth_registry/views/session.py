@@ -1,10 +1,11 @@
 """``AuthorizedSession``: a :class:`requests.Session` that calls a provider's API as one user.
 
 For code that wants a plain requests session (client libraries that take one): it
-shares the remote app's connection pool, puts the user's token on every request,
-renews it when it expires through the app's single-flight renewal, and the
-renewed token is written through the storage once, by the registry's
-``update_token``, as for :meth:`~flask_oauth_registry.RemoteApp.request`.
+shares the remote app's connection pool (and the proxy settings it read from the
+environment), puts the user's token on every request, renews it when it expires
+through the app's single-flight renewal, and the renewed token is written through
+the storage once, by the registry's ``update_token``, as for
+:meth:`~flask_oauth_registry.RemoteApp.request`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class AuthorizedSession(ProviderSession):
         self.headers.update(app.session.headers)
         for prefix, adapter in app.session.adapters.items():
             self.mount(prefix, adapter)
+        if isinstance(app.session, ProviderSession):
+            # One authorized_session() per request: without this, each would scan os.environ for proxies again.
+            app.session.share_environment_cache(self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} for {self.remote_app.name!r}>"

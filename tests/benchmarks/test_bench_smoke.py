@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.scenarios import SCENARIOS
+from benchmarks.storages import BACKENDS
+from benchmarks.views import AUTHORIZED_SESSION_ROW, required_row
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,3 +53,30 @@ def test_quick_run_reports_provider_capacity_and_skips_targets(quick_run: tuple[
     stdout, _ = quick_run
     assert "provider capacity" in stdout
     assert "targets: not checked (--quick)" in stdout
+
+
+def test_quick_run_measures_required_on_every_storage_it_can_start_and_says_why_it_skips_the_others(
+    quick_run: tuple[str, dict],
+) -> None:
+    stdout, results = quick_run
+    lines = stdout.splitlines()
+    for backend in BACKENDS:
+        row = required_row(backend)
+        if row in results["skipped"]:
+            assert results["skipped"][row], row
+            assert any(line.startswith(row) and "skipped: " in line for line in lines), row
+            continue
+        assert {"ours", "floor"} <= set(results["throughput"][row]), row
+        impls = {line[21:29].strip() for line in lines if line[:20].strip() == row}
+        assert impls == {"ours", "bare"}, row
+        assert any(line.split()[2:3] == [backend] for line in lines if line.startswith("required cost")), row
+        assert results["storage_read_us"][backend] > 0, row
+    # The ones that need no server always run.
+    assert not {required_row("session"), required_row("simplecache")} & set(results["skipped"])
+
+
+def test_quick_run_measures_authorized_session_against_the_bare_requests_session(quick_run: tuple[str, dict]) -> None:
+    stdout, results = quick_run
+    assert {"ours", "floor"} <= set(results["throughput"][AUTHORIZED_SESSION_ROW])
+    impls = {line[21:29].strip() for line in stdout.splitlines() if line[:20].strip() == AUTHORIZED_SESSION_ROW}
+    assert impls == {"ours", "floor"}

@@ -1,5 +1,7 @@
 """Real-browser fixtures: the dev provider and the quickstart app on loopback, and headless Chromium.
 
+Other example apps are served the same way with :func:`tests.browser.support.serving`.
+
 The tests skip when Chromium, chromedriver or selenium is missing, but only
 when the ``CI`` environment variable is unset: under CI they must run.  A failing
 test leaves a screenshot in ``tests/artifacts/``.
@@ -10,16 +12,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from examples.quickstart import create_app
 from flask_oauth_registry.devprovider import RunningProvider, serve
+from tests.browser.support import serving
 
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -65,13 +66,8 @@ def provider() -> Iterator[RunningProvider]:
 def app_url(provider: RunningProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The quickstart app served by werkzeug on a free loopback port, in a thread."""
     app = create_app(DEVPROVIDER_URL=provider.url, TOKEN_CACHE_DIR=str(tmp_path_factory.mktemp("tokens")))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

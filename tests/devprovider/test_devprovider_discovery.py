@@ -45,6 +45,7 @@ def test_discovery_document(provider):
     }
     assert set(doc["grant_types_supported"]) == {
         "authorization_code", "refresh_token", "client_credentials",
+        "urn:ietf:params:oauth:grant-type:device_code",
     }
     assert doc["authorization_response_iss_parameter_supported"] is True
     assert "openid" in doc["scopes_supported"]

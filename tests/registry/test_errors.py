@@ -20,6 +20,7 @@ from flask_oauth_registry import (
     InvalidIdTokenError,
     InvalidTokenError,
     IssuerMismatchError,
+    LoginTimeoutError,
     MismatchingStateError,
     MissingRequestTokenError,
     MissingTokenError,
@@ -56,6 +57,7 @@ CODES: dict[type[OAuthError], str] = {
     RequestTimeoutError: "timeout",
     ConnectionFailedError: "connection_error",
     BadResponseError: "bad_response",
+    LoginTimeoutError: "login_timeout",
     StorageError: "storage_unavailable",
     ConfigurationError: "configuration_error",
 }

@@ -11,6 +11,10 @@
 - ``postgresql``: :class:`SQLAlchemyStorage` on the test PostgreSQL server through a
   ``scoped_session``, its connection killed by ``pg_terminate_backend``.
 - ``flask-sqlalchemy``: :class:`SQLAlchemyStorage` on Flask-SQLAlchemy's ``db`` (SQLite file).
+- ``file``: :class:`FileStorage` on a file in a temporary folder, replaced by a symbolic link to
+  itself while broken (which it refuses to follow).
+- ``keyring``: :class:`KeyringStorage` on :class:`MemoryKeyring`, set with ``keyring.set_keyring``
+  (never the system keyring), that raises ``KeyringLocked`` while ``locked``.
 """
 
 from __future__ import annotations
@@ -24,12 +28,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import keyring
 from cachelib import SimpleCache
 from flask import Flask
+from keyring.backend import KeyringBackend
+from keyring.errors import KeyringLocked, PasswordDeleteError
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 
-from flask_oauth_registry.storage import CacheStorage, OAuthTokenMixin, SessionStorage, SQLAlchemyStorage, TokenStorage
+from flask_oauth_registry.storage import (
+    CacheStorage,
+    FileStorage,
+    KeyringStorage,
+    OAuthTokenMixin,
+    SessionStorage,
+    SQLAlchemyStorage,
+    TokenStorage,
+)
 from tests.postgres_server import PostgresServer
 from tests.redis_server import RedisServer
 
@@ -208,4 +223,68 @@ def flask_sqlalchemy_backend(app: Flask, path: Path) -> Backend:
             db.engine.dispose()
 
     backend.cleanups.append(close)
+    return backend
+
+
+def file_backend(path: Path) -> Backend:
+    storage = FileStorage(path)
+
+    @contextmanager
+    def broken() -> Iterator[None]:
+        aside = path.with_name(path.name + ".aside")
+        path.rename(aside)
+        path.symlink_to(aside)
+        try:
+            yield
+        finally:
+            path.unlink()
+            aside.rename(path)
+
+    return Backend(storage, broken)
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring in a dict, for tests: raises ``KeyringLocked`` on every call while ``locked``."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+        self.locked = False
+
+    def _check(self) -> None:
+        if self.locked:
+            raise KeyringLocked("the keyring is locked")
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self._check()
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._check()
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self._check()
+        if (service, username) not in self.entries:
+            raise PasswordDeleteError("no such password")
+        del self.entries[(service, username)]
+
+
+def keyring_backend() -> Backend:
+    memory = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory)
+
+    @contextmanager
+    def broken() -> Iterator[None]:
+        memory.locked = True
+        try:
+            yield
+        finally:
+            memory.locked = False
+
+    backend = Backend(KeyringStorage("flask-oauth-registry-tests"), broken)
+    backend.cleanups.append(lambda: keyring.set_keyring(previous))
     return backend

@@ -13,7 +13,7 @@ from tests.redis_server import RedisServer, running_redis
 from tests.storage import backends
 from tests.storage.backends import Backend
 
-ALL_BACKENDS = ["session", "simplecache", "redis", "sqlite", "postgresql", "flask-sqlalchemy"]
+ALL_BACKENDS = ["session", "simplecache", "redis", "sqlite", "postgresql", "flask-sqlalchemy", "file", "keyring"]
 #: The backends whose reads can fail (a session cannot fail to read).
 FAILING_READ_BACKENDS = [name for name in ALL_BACKENDS if name != "session"]
 SQL_BACKENDS = ["sqlite", "postgresql"]
@@ -46,6 +46,10 @@ def make_backend(name: str, request: pytest.FixtureRequest, app: Flask, tmp_path
     if name == "flask-sqlalchemy":
         pytest.importorskip("flask_sqlalchemy", reason="Flask-SQLAlchemy is not installed")
         return backends.flask_sqlalchemy_backend(app, tmp_path / "flask-tokens.sqlite3")
+    if name == "file":
+        return backends.file_backend(tmp_path / "tokens.json")
+    if name == "keyring":
+        return backends.keyring_backend()
     raise AssertionError(f"unknown backend {name}")
 
 

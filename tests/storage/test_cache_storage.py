@@ -87,3 +87,17 @@ def test_a_foreign_value_under_the_key_reads_as_no_token() -> None:
     assert storage.get("google", "alice") is None
     storage.set("google", "alice", TOKEN)
     assert storage.get("google", "alice") == TOKEN
+
+
+def test_an_entry_json_would_change_comes_back_as_json_gives_it_and_nested_values_are_copies() -> None:
+    cache = SimpleCache()
+    storage = CacheStorage(cache)
+    storage.set("google", "alice", {"access_token": "at-1", "claims": {"groups": ["a"]}})
+    found = storage.get("google", "alice")
+    assert found is not None
+    found["claims"]["groups"].append("changed by the caller")
+    # Written by something else than set(): a tuple and an int key, which pickle keeps and JSON does not.
+    cache.set(f"{DEFAULT_PREFIX}google_bob", {"": {"access_token": "at-2", "aud": ("a", "b"), "n": {1: "x"}}})
+
+    assert storage.get("google", "alice") == {"access_token": "at-1", "claims": {"groups": ["a"]}}
+    assert storage.get("google", "bob") == {"access_token": "at-2", "aud": ["a", "b"], "n": {"1": "x"}}

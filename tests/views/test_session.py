@@ -11,6 +11,7 @@ import requests
 from flask import Flask
 
 from flask_oauth_registry import MissingTokenError, OAuth
+from flask_oauth_registry.registry import http
 from flask_oauth_registry.views import AuthorizedSession
 from tests.fakes.oidc import USERINFO_ENDPOINT
 from tests.views.support import APP_SCOPE, CountingStorage, GrantingProvider, make_app, register_prov
@@ -84,3 +85,22 @@ def test_refreshing_a_token_passed_for_someone_else_leaves_the_users_token_alone
         assert oauth.prov.get(USERINFO_ENDPOINT, token=expired_token("service-refresh")).status_code == 200
     assert storage.writes == []
     assert storage.get("prov", "u-1") == expired_token()
+
+
+def test_new_sessions_do_not_read_the_environment_again(
+    stored: tuple[Flask, OAuth], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, oauth = stored
+    reads: list[str] = []
+    original = http.get_environ_proxies
+
+    def counted(url: str, no_proxy: str | None = None) -> dict[str, str]:
+        reads.append(url)
+        return original(url, no_proxy)
+
+    monkeypatch.setattr(http, "get_environ_proxies", counted)
+    with app.test_request_context():
+        for _ in range(3):
+            assert oauth.prov.authorized_session().get(USERINFO_ENDPOINT).status_code == 200
+
+    assert len(reads) == 1  # once for the origin, shared with the app's own session
