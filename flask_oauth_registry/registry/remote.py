@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -65,6 +65,23 @@ def _origin(url: str) -> tuple[str, str]:
     return parts.scheme.lower(), parts.netloc.lower()
 
 
+T = TypeVar("T")
+
+
+class ConfigValue(Generic[T]):
+    """An Authlib-compatible attribute that reads one config field; dict settings come back as copies."""
+
+    def __init__(self, field: str, copy: bool = False) -> None:
+        self.field = field
+        self.copy = copy
+
+    def __get__(self, app: RemoteApp | None, owner: type | None = None) -> T:
+        if app is None:
+            return self  # type: ignore[return-value]  # looked up on the class (docs, introspection)
+        value = getattr(app.config, self.field)
+        return dict(value) if self.copy and value is not None else value  # type: ignore[no-any-return,return-value]
+
+
 class RemoteApp:
     """Base of :class:`OAuth1App` and :class:`OAuth2App`; not used directly."""
 
@@ -87,46 +104,17 @@ class RemoteApp:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
 
-    # -- Authlib-compatible attributes ---------------------------------------------
-    @property
-    def client_id(self) -> str | None:
-        return self.config.client_id
-
-    @property
-    def client_secret(self) -> str | None:
-        return self.config.client_secret
-
-    @property
-    def access_token_url(self) -> str | None:
-        return self.config.access_token_url
-
-    @property
-    def access_token_params(self) -> dict[str, Any]:
-        return dict(self.config.access_token_params)
-
-    @property
-    def authorize_url(self) -> str | None:
-        return self.config.authorize_url
-
-    @property
-    def authorize_params(self) -> dict[str, Any]:
-        return dict(self.config.authorize_params)
-
-    @property
-    def request_token_url(self) -> str | None:
-        return self.config.request_token_url
-
-    @property
-    def request_token_params(self) -> dict[str, Any]:
-        return dict(self.config.request_token_params)
-
-    @property
-    def api_base_url(self) -> str | None:
-        return self.config.api_base_url
-
-    @property
-    def client_kwargs(self) -> dict[str, Any]:
-        return dict(self.config.client_kwargs)
+    # -- Authlib-compatible attributes (read-only views of the config) -------------
+    client_id = ConfigValue[str | None]("client_id")
+    client_secret = ConfigValue[str | None]("client_secret")
+    access_token_url = ConfigValue[str | None]("access_token_url")
+    access_token_params = ConfigValue[dict[str, Any]]("access_token_params", copy=True)
+    authorize_url = ConfigValue[str | None]("authorize_url")
+    authorize_params = ConfigValue[dict[str, Any]]("authorize_params", copy=True)
+    request_token_url = ConfigValue[str | None]("request_token_url")
+    request_token_params = ConfigValue[dict[str, Any]]("request_token_params", copy=True)
+    api_base_url = ConfigValue[str | None]("api_base_url")
+    client_kwargs = ConfigValue[dict[str, Any]]("client_kwargs", copy=True)
 
     # -- flow state --------------------------------------------------------------
     def _flow_store(self, kind: str = "state") -> FlowStateStore:
@@ -136,21 +124,28 @@ class RemoteApp:
     @property
     def token(self) -> dict[str, Any] | None:
         """The token for this request: set on ``g`` by a login, or from ``fetch_token``."""
-        token = g.get(self._g_key)
+        # g resolved once: every call through Flask's proxy costs more than the rest of this (``required`` reads it
+        # on every request).
+        request_globals = g._get_current_object()
+        token = request_globals.get(self._g_key)
         if token:
             return token
         fetched = self.context.fetch_token()
         if fetched is None:
             return None
-        self.token = fetched
-        return g.get(self._g_key)
+        return self._keep_token(request_globals, fetched)
 
     @token.setter
     def token(self, token: Mapping[str, Any] | None) -> None:
+        self._keep_token(g._get_current_object(), token)
+
+    def _keep_token(self, request_globals: Any, token: Mapping[str, Any] | None) -> Any:
+        """Put ``token`` on ``g`` for this request; return what was put there."""
         # OAuth 2 tokens are kept as OAuth2Token, whose repr() hides the credentials.
         if self.is_oauth2 and isinstance(token, Mapping) and not isinstance(token, OAuth2Token):
             token = OAuth2Token(token)
-        setattr(g, self._g_key, token)
+        setattr(request_globals, self._g_key, token)
+        return token
 
     def _notify_token_update(self, token: dict[str, Any], refresh_token: str | None, access_token: str | None) -> None:
         """Call ``update_token`` and send ``token_update``, once, inside an app context."""
@@ -232,11 +227,9 @@ class RemoteApp:
             kwargs.setdefault(key, value)
         if withhold_token:
             return send(self.session, method, url, purpose=purpose, **kwargs)
-        held, renewal = self._resolve_token(token), self._renewal
-        return send_retrying_once(
-            lambda sent: send(self.session, method, self.apply_token(url, sent, held), purpose=purpose, **sent),
-            kwargs, renewal is not None and self.config.retry_on_401,
-            lambda: renewal is not None and self._adopt_renewal(held, renewal.renew_rejected(held)),
+        return send_with_token(
+            self, lambda target, sent: send(self.session, method, target, purpose=purpose, **sent), url, kwargs,
+            self._resolve_token(token),
         )
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
@@ -313,6 +306,31 @@ class RemoteApp:
     @staticmethod
     def _redirect(url: str) -> WerkzeugResponse:
         return redirect(url, code=302)
+
+
+def send_with_token(
+    app: RemoteApp, send_call: Callable[[str, dict[str, Any]], requests.Response], url: str, kwargs: dict[str, Any],
+    token: MutableMapping[str, Any],
+) -> requests.Response:
+    """``send_call(url, kwargs)`` with ``token`` put on them (:meth:`RemoteApp.apply_token`), retried once on 401.
+
+    When the API refuses the token (:mod:`.retry`, ``retry_on_401``) it is renewed
+    through the app's single flight, written into ``token`` and notified once, as
+    on expiry, and the call sent again.  API calls and ``authorized_session()`` use it.
+    """
+    renewal, sent_with = app._renewal, dict(token)
+
+    def send_once(call_kwargs: dict[str, Any]) -> requests.Response:
+        nonlocal sent_with
+        target = app.apply_token(url, call_kwargs, token)
+        # The token as sent: when a thread sharing the dict renews it meanwhile, it is not renewed a second time.
+        sent_with = dict(token)
+        return send_call(target, call_kwargs)
+
+    return send_retrying_once(
+        send_once, kwargs, renewal is not None and app.config.retry_on_401,
+        lambda: renewal is not None and app._adopt_renewal(token, renewal.renew_rejected(sent_with)),
+    )
 
 
 def _same_token(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

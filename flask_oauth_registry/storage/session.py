@@ -50,7 +50,8 @@ class SessionStorage(TokenStorage):
 
     def get(self, name: str, user: str, account: str | None = None) -> dict[str, Any] | None:
         """The token stored in this session, as a fresh ``dict``, or ``None``."""
-        return copy_token(session.get(self._key(name, user, account)))
+        # Read through the real session: a call through Flask's proxy costs more than the read (done every request).
+        return copy_token(session._get_current_object().get(self._key(name, user, account)))  # type: ignore[attr-defined]
 
     def set(self, name: str, user: str, token: Mapping[str, Any], account: str | None = None) -> None:
         """Store ``token`` in the session; refused (nothing changed) when the cookie would grow too large."""

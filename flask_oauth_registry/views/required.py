@@ -35,10 +35,12 @@ def required(name: str, view: View | None = None, scopes: Sequence[str] | str | 
 
     @functools.wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        client = views_state().client(name)
+        # The app resolved once: each call through Flask's current_app proxy costs more than the lookups themselves.
+        flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
+        client = views_state(flask_app).client(name)
         check_scopes_apply(client.is_oauth2, name, wanted)
         if client.has_credentials(wanted):
-            return current_app.ensure_sync(view)(*args, **kwargs)
+            return flask_app.ensure_sync(view)(*args, **kwargs)
         with reporting_errors(name):
             return start_login(client, requested_path(), wanted)
 

@@ -5,19 +5,23 @@ shares the remote app's connection pool (and the proxy settings it read from the
 environment), puts the user's token on every request, renews it when it expires
 through the app's single-flight renewal, and the renewed token is written through
 the storage once, by the registry's ``update_token``, as for
-:meth:`~flask_oauth_registry.RemoteApp.request`.
+:meth:`~flask_oauth_registry.RemoteApp.request`; like it, a call the API refuses
+with ``Bearer error="invalid_token"`` is renewed and sent once more.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import MutableMapping
 from typing import Any
 
 import requests
 
 from ..registry.http import ProviderSession
-from ..registry.remote import RemoteApp, join_api_url
+from ..registry.remote import RemoteApp, join_api_url, send_with_token
 from .user_tokens import TokenOwners
+
+_REQUEST_SIGNATURE = inspect.signature(requests.Session.request)
 
 
 class AuthorizedSession(ProviderSession):
@@ -26,7 +30,8 @@ class AuthorizedSession(ProviderSession):
     Relative URLs are joined to the app's ``api_base_url``.  The app's timeout and
     TLS/proxy settings apply unless a call passes its own.  ``owner`` is whose token
     it is, so that a renewal outside the request that made the session (another
-    thread) is still written to that user's entry.
+    thread) is still written to that user's entry.  A 401 ``invalid_token`` answer
+    is retried once after a renewal, by the rules of :mod:`~flask_oauth_registry.registry.retry`.
     """
 
     def __init__(self, app: RemoteApp, token: MutableMapping[str, Any], owner: str | None = None) -> None:
@@ -45,7 +50,8 @@ class AuthorizedSession(ProviderSession):
         return f"<{type(self).__name__} for {self.remote_app.name!r}>"
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
-        """:meth:`requests.Session.request`, with the token added (and renewed first when it expires)."""
+        """:meth:`requests.Session.request`, with the token added (renewed when it expires or the API refuses it)."""
+        kwargs = _by_name(args, kwargs)
         target = url.decode() if isinstance(url, bytes) else url
         app = self.remote_app
         if app.config.api_base_url:
@@ -53,10 +59,16 @@ class AuthorizedSession(ProviderSession):
         kwargs.setdefault("timeout", app.config.timeout)
         for key, value in app.config.requests_settings.items():
             kwargs.setdefault(key, value)
+        send = super().request
         with TokenOwners.bound(self.owner):
-            target = app.apply_token(target, kwargs, self.oauth_token)
-        return super().request(method, target, *args, **kwargs)
+            return send_with_token(app, lambda to, sent: send(method, to, **sent), target, kwargs, self.oauth_token)
 
     def close(self) -> None:
         """Leave the shared pool open: it belongs to the remote app, not to this session."""
         self.adapters.clear()
+
+
+def _by_name(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """:meth:`requests.Session.request`'s arguments after the URL, all by name: the retry must see the body."""
+    bound = _REQUEST_SIGNATURE.bind(None, "", "", *args, **kwargs)
+    return {name: value for name, value in bound.arguments.items() if name not in ("self", "method", "url")}

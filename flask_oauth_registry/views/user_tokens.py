@@ -51,11 +51,13 @@ class TokenOwners:
                 return str(user)
         if not has_request_context():
             return None
-        anonymous = session.get(SESSION_USER_KEY)
+        # The session resolved once: a call through Flask's proxy costs more than the lookup (every request reads it).
+        current_session = session._get_current_object()  # type: ignore[attr-defined]
+        anonymous = current_session.get(SESSION_USER_KEY)
         if not isinstance(anonymous, str) or not anonymous:
             if not create:
                 return None
-            anonymous = session[SESSION_USER_KEY] = secrets.token_urlsafe(24)
+            anonymous = current_session[SESSION_USER_KEY] = secrets.token_urlsafe(24)
         return SESSION_USER_PREFIX + anonymous
 
     @staticmethod

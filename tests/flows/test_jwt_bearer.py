@@ -339,9 +339,11 @@ def test_the_development_provider_honours_delegation_only_to_listed_subjects(
 
 
 def hand_made_assertion(provider: RunningProvider, **changes: Any) -> str:
+    """An assertion for the dev provider; ``exp_in`` sets ``exp`` relative to now (read here, not at collection)."""
     now = int(time.time())
+    exp_in = changes.pop("exp_in", 600)
     claims = {"iss": "svc@example.test", "sub": "svc@example.test", "aud": provider.url_for("/token"),
-              "iat": now, "exp": now + 600, "jti": f"jti-{time.monotonic_ns()}", **changes}
+              "iat": now, "exp": now + exp_in, "jti": f"jti-{time.monotonic_ns()}", **changes}
     return RSA.sign({k: v for k, v in claims.items() if v is not None})
 
 
@@ -354,8 +356,8 @@ def post_assertion(provider: RunningProvider, assertion: str) -> requests.Respon
 @pytest.mark.parametrize(
     "changes",
     [
-        {"exp": int(time.time()) + 3700},  # longer than an hour
-        {"exp": int(time.time()) - 120},  # expired
+        {"exp_in": 3700},  # longer than an hour
+        {"exp_in": -120},  # expired
         {"aud": "https://elsewhere.test/token"},
         {"iss": "stranger@example.test"},
         {"jti": None},

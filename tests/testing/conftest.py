@@ -1,0 +1,3 @@
+"""The testing kit is used as a user would: from plain test files run by pytest's ``pytester``."""
+
+pytest_plugins = ["pytester"]
