@@ -43,7 +43,8 @@ QUICK = Settings(repetitions=1, duration=0.05, capacity_duration=0.1, memory_cal
 
 def _versions() -> str:
     found = []
-    for package in ("flask-oauth-registry", "flask", "requests", "urllib3", "pyjwt", "cryptography", "authlib"):
+    for package in ("flask-oauth-registry", "flask", "requests", "urllib3", "pyjwt", "cryptography", "authlib",
+                    "cachelib", "redis", "sqlalchemy", "psycopg"):
         try:
             found.append(f"{package} {version(package)}")
         except PackageNotFoundError:

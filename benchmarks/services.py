@@ -26,7 +26,7 @@ POSTGRES_SYSTEM_USER = "postgres"
 POSTGRES_ROLE = "bench"
 
 
-class Unavailable(Exception):  # noqa: N818 (a reason to skip, not an error)
+class Unavailable(Exception):
     """A server the row needs cannot run here; the message is the reason printed in the report."""
 
 

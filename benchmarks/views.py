@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask, session
+from werkzeug.test import TestResponse
 
 from flask_oauth_registry import OAuth
 from flask_oauth_registry.storage import TokenStorage
@@ -82,14 +83,15 @@ class ViewApp:
 
     def _check_guarded_keeps_the_cookie(self) -> None:
         """A read must not rewrite the session cookie: every response would carry it again."""
-        response = self.client.get("/guarded", headers=self.headers)
-        if "Set-Cookie" in response.headers:
+        if "Set-Cookie" in self._get("/guarded").headers:
             raise ViewFailed("the view behind required rewrote the session cookie on a read")
 
-    def _get(self, path: str) -> None:
+    def _get(self, path: str) -> TestResponse:
+        """GET ``path`` as the logged-in user; the view's body, or :class:`ViewFailed` (e.g. a redirect to login)."""
         response = self.client.get(path, headers=self.headers)
         if response.status_code != 200 or response.get_data() != BODY:
             raise ViewFailed(f"{path} answered {response.status_code}: {response.get_data()[:200]!r}")
+        return response
 
     def bare(self) -> None:
         """One request to the view without ``required``."""
@@ -117,8 +119,6 @@ class AuthorizedSessionUser:
     :mod:`.scenarios` runs it; the floor is the bare ``requests.Session`` of the
     ``api_call`` rows.
     """
-
-    name = "ours"
 
     def __init__(self, view_app: ViewApp) -> None:
         self.view_app = view_app
