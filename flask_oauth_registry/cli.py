@@ -139,12 +139,15 @@ def reports_oauth_errors(command: Command) -> Command:
 # -- providers and check -----------------------------------------------------------------
 @oauth_cli.command("providers", short_help="List the built-in provider presets.")
 def providers_command() -> None:
-    """List the built-in provider presets: name, protocol and default scopes."""
-    rows = [preset_summary(get_preset(name)) for name in sorted(PRESETS)]
+    """List the built-in provider presets: name, protocol, default scopes and the options ``register`` takes."""
+    presets = [get_preset(name) for name in sorted(PRESETS)]
+    rows = [preset_summary(preset) for preset in presets]
     width = max((len(row[0]) for row in rows), default=0)
     protocol_width = max((len(row[1]) for row in rows), default=0)
-    for name, protocol, scopes in rows:
-        click.echo(f"{name:<{width}}  {protocol:<{protocol_width}}  {scopes or '-'}".rstrip())
+    for preset, (name, protocol, scopes) in zip(presets, rows, strict=True):
+        options = " ".join(f"{option.name}=" for option in preset.options)
+        line = f"{name:<{width}}  {protocol:<{protocol_width}}  {scopes or '-'}"
+        click.echo(f"{line}  [options: {options}]" if options else line.rstrip())
 
 
 @oauth_cli.command("check", short_help="Check the registered providers; exit status 1 on a failure.")

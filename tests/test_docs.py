@@ -127,3 +127,12 @@ def test_every_public_exception_is_on_the_errors_page(html_dir: Path, name: str)
 def test_every_public_name_is_in_the_api_reference(html_dir: Path, name: str) -> None:
     page = (html_dir / "api.html").read_text(encoding="utf-8")
     assert f'id="flask_oauth_registry.{name}"' in page, f"docs/api.rst: document flask_oauth_registry.{name}"
+
+
+def test_every_preset_is_described_on_the_providers_pages(html_dir: Path) -> None:
+    from flask_oauth_registry.providers import preset_names
+
+    pages = [html_dir / "providers.html", *sorted((html_dir / "providers").glob("*.html"))]
+    described = set().union(*(literals(page) for page in pages if page.is_file()))
+    missing = [name for name in preset_names() if name not in described]
+    assert not missing, f"docs/providers.rst or docs/providers/*.rst: describe the presets {missing}"

@@ -112,7 +112,14 @@ def configure(name: str, settings: Mapping[str, Any]) -> dict[str, Any]:
 
 PRESET = ProviderPreset(
     name="google_service_account",
+    title="Google service accounts",
+    family="major",
     settings={"grant_type": JWT_BEARER_GRANT, "api_base_url": "https://www.googleapis.com/"},
     configure=configure,
     docs="Google service accounts (JWT-bearer grant): service_account_file=, scopes=, subject= for delegation.",
+    references=(
+        "https://developers.google.com/identity/protocols/oauth2/service-account",
+        "https://cloud.google.com/iam/docs/keys-create-delete",
+    ),
+    checked="2026-12-02",
 )

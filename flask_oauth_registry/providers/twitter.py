@@ -1,52 +1,51 @@
-"""Twitter (X): OAuth 1.0a user context; ``verify_credentials`` maps to standard claims."""
+"""Twitter (X): OAuth 1.0a user context; ``account/verify_credentials`` maps to standard claims.
+
+For X's OAuth 2.0 (PKCE, ``users/me``) use the ``x`` preset.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from ..registry.answers import parse_json_object
-from ..registry.errors import ProviderError
 from .base import ProviderPreset
+from .profile import Profile, normalize_claims
 
 PROFILE_URL = "https://twitter.com/"
 
 
-def profile_to_claims(profile: dict[str, Any]) -> dict[str, Any]:
+def profile_to_claims(profile: Mapping[str, Any]) -> dict[str, Any]:
     """A ``verify_credentials`` user object as OpenID Connect standard claims."""
     screen_name = profile.get("screen_name")
-    claims: dict[str, Any] = {
-        "sub": str(profile.get("id_str") or profile["id"]),
+    return normalize_claims({
+        "sub": profile.get("id_str") or profile.get("id"),
         "name": profile.get("name") or None,
         "preferred_username": screen_name,
         "picture": profile.get("profile_image_url_https"),
         "profile": PROFILE_URL + screen_name if screen_name else None,
         # Only apps Twitter has allowed to ask for e-mail get one; absent otherwise.
         "email": profile.get("email") or None,
-    }
-    return {k: v for k, v in claims.items() if v is not None}
-
-
-def load_userinfo(app: Any, **kwargs: Any) -> dict[str, Any]:
-    """GET ``account/verify_credentials.json`` (with ``include_email``) and map it."""
-    params = {"include_email": "true", "skip_status": "true", **(kwargs.pop("params", None) or {})}
-    response = app.get("account/verify_credentials.json", params=params, **kwargs)
-    if response.status_code != 200:
-        raise ProviderError(
-            error="userinfo_failed",
-            description=f"Twitter answered HTTP {response.status_code} for verify_credentials",
-            status_code=response.status_code,
-        )
-    return profile_to_claims(parse_json_object(response.content, "Twitter profile"))
+    })
 
 
 PRESET = ProviderPreset(
     name="twitter",
+    title="Twitter (OAuth 1.0a)",
+    family="major",
     settings={
         "request_token_url": "https://api.twitter.com/oauth/request_token",
         "authorize_url": "https://api.twitter.com/oauth/authenticate",
         "access_token_url": "https://api.twitter.com/oauth/access_token",
         "api_base_url": "https://api.twitter.com/1.1/",
     },
-    userinfo=load_userinfo,
+    profile=Profile(
+        url="account/verify_credentials.json", to_claims=profile_to_claims,
+        params={"include_email": "true", "skip_status": "true"},
+    ),
     docs="Twitter (X) OAuth 1.0a user context. userinfo() reads account/verify_credentials.json.",
+    references=(
+        "https://developer.x.com/en/docs/authentication/oauth-1-0a/obtaining-user-access-tokens",
+        "https://developer.x.com/en/docs/x-api/v1/accounts-and-users/manage-account-settings/api-reference/get-account-verify_credentials",
+    ),
+    checked="2026-12-02",
 )

@@ -72,6 +72,8 @@ OTHER_KEYS: frozenset[str] = frozenset(
         "provider",
         "grant_type",
         "userinfo_compliance_fix",
+        # Set by presets whose issuer is a template (Microsoft's tenants): registry/issuer_policy.py.
+        "issuer_policy",
         # Authlib's: the app class to build, and OAuth 1.0a temporary-credential storage.
         "client_cls",
         "fetch_request_token",
@@ -201,6 +203,8 @@ class ClientConfig:
     update_token: Callback | None = None
     grant_type: str | None = None
     userinfo_compliance_fix: Callback | None = None
+    #: How ID-token issuers are checked when the provider's issuer is a template (:mod:`.issuer_policy`).
+    issuer_policy: Any = None
     provider: str | None = None
     client_cls: type | None = None
     fetch_request_token: Callback | None = None

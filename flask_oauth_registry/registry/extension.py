@@ -17,7 +17,6 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, has_app_context
 from werkzeug.local import LocalProxy
 
-from ..providers import PRESETS, get_preset
 from ..storage.base import TokenStorage
 from ..views.blueprint import DEFAULT_URL_PREFIX, make_blueprint
 from ..views.install import install_views
@@ -26,6 +25,7 @@ from .config import ClientConfig
 from .context import DEFAULT_STATE_TTL, Cache, ClientContext, UserAccess, bind_callbacks
 from .errors import ConfigurationError, ConfigurationWarning
 from .oauth2 import OAuth2App
+from .presets import preset_for, with_preset_fix
 from .remote import RemoteApp
 from .settings import build_config, merge_settings, read_app_config
 from .typos import ConfigProblem, misspelled_config_key_problems
@@ -185,11 +185,12 @@ class OAuth:
         again replaces it.  Without an app to build for yet, a proxy is returned
         that resolves in the app context.
         """
-        preset = self._preset_for(name, kwargs)
+        found = preset_for(name, kwargs, self.app.config if self.app is not None else None)
+        preset_defaults = _with_class_defaults(name, found.settings, kwargs.get("client_cls"))
         # The registration alone, before any Flask config: wrong values fail here, ignored keys warn here.
         problems = build_config(
-            name, merge_settings(preset, {}, _without_provider(kwargs), overwrite), app_config_merged=False,
-            configure=_preset_configure(name, kwargs),
+            name, with_preset_fix(merge_settings(preset_defaults, {}, found.kwargs, overwrite), found.settings),
+            app_config_merged=False, configure=found.preset.configure if found.preset else None,
         ).problems
         _warn_at_user_line(problems)
         self._reported_at_register[name] = frozenset(problems)
@@ -198,15 +199,6 @@ class OAuth:
         if has_app_context() or self.app is not None:
             return self.create_client(name)
         return LocalProxy(lambda: self.create_client(name))
-
-    @staticmethod
-    def _preset_for(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-        provider = kwargs.get("provider")
-        if provider is not None:
-            settings = dict(get_preset(provider).settings)
-        else:
-            settings = dict(PRESETS[name].settings) if name in PRESETS else {}
-        return _with_class_defaults(name, settings, kwargs.get("client_cls"))
 
     def _flask_app(self) -> Flask:
         if has_app_context():
@@ -245,18 +237,19 @@ class OAuth:
 
     def _build(self, name: str, registration: tuple[bool, dict[str, Any]], app: Flask, state: AppState) -> RemoteApp:
         overwrite, kwargs = registration
-        provider_name = kwargs.get("provider") or (name if name in PRESETS else None)
-        preset = get_preset(provider_name) if provider_name else None
+        found = preset_for(name, kwargs, app.config)
+        preset = found.preset
         settings = merge_settings(
-            _with_class_defaults(name, dict(preset.settings) if preset else {}, kwargs.get("client_cls")),
-            read_app_config(name, app.config), _without_provider(kwargs), overwrite,
+            _with_class_defaults(name, found.settings, kwargs.get("client_cls")),
+            read_app_config(name, app.config), found.kwargs, overwrite,
         )
-        settings["provider"] = provider_name
+        settings = with_preset_fix(settings, found.settings)
+        settings["provider"] = found.provider_name
         built = build_config(name, settings, configure=preset.configure if preset else None)
         reported = self._reported_at_register.get(name, frozenset())
         _warn_at_user_line(problem for problem in built.problems if problem not in reported)  # e.g. from Flask config
         config = built.config
-        loader = preset.userinfo if preset else None
+        loader = preset.userinfo_loader() if preset else None
         return _app_class(config)(config, state.client_context(config, app.config), app, userinfo_loader=loader)
 
     def __getattr__(self, key: str) -> Any:
@@ -361,13 +354,3 @@ def _check_cache(cache: Any) -> None:
         raise ConfigurationError(
             description=f"the OAuth cache lacks {', '.join(missing)}(): use a cachelib cache (e.g. RedisCache)"
         )
-
-
-def _preset_configure(name: str, kwargs: dict[str, Any]) -> Any:
-    """The ``configure`` of the preset a registration uses (:attr:`.ProviderPreset.configure`), if any."""
-    provider = kwargs.get("provider") or (name if name in PRESETS else None)
-    return get_preset(provider).configure if provider else None
-
-
-def _without_provider(kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in kwargs.items() if k != "provider"}

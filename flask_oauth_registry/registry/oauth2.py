@@ -61,7 +61,7 @@ class OAuth2App(RemoteApp):
         if config.server_metadata_url:
             discovery = ServerMetadata(
                 config.server_metadata_url, protocol.get_json, cache=context.cache,
-                declared_issuer=static.get("issuer"),
+                declared_issuer=static.get("issuer"), issuer_policy=config.issuer_policy,
             )
         self._metadata = ProviderMetadata(config.name, static, discovery)
         self._tokens = TokenEndpoint(config, self._metadata, protocol)

@@ -88,7 +88,7 @@ def check_discovered_issuer(issuer: str, metadata_url: str, declared: str | None
 
 
 def validate_metadata(
-    document: Mapping[str, Any], metadata_url: str, declared_issuer: str | None = None
+    document: Mapping[str, Any], metadata_url: str, declared_issuer: str | None = None, issuer_policy: Any = None
 ) -> dict[str, Any]:
     """Keep the known fields of a discovery document, after checking them.
 
@@ -100,7 +100,8 @@ def validate_metadata(
     issuer = document.get("issuer")
     if not isinstance(issuer, str) or not issuer:
         raise BadResponseError(description="the discovery document has no issuer")
-    check_discovered_issuer(issuer, metadata_url, declared_issuer)
+    if issuer_policy is None or not issuer_policy.accepts_document_issuer(issuer, metadata_url):
+        check_discovered_issuer(issuer, metadata_url, declared_issuer)
     secure = metadata_url.startswith("https://")
     result: dict[str, Any] = {}
     for key in METADATA_KEYS - {"jwks"}:
@@ -135,10 +136,11 @@ class ServerMetadata:
 
     def __init__(
         self, url: str, fetch_json: FetchJson, cache: Cache | None = None, ttl: int = DEFAULT_METADATA_TTL,
-        declared_issuer: str | None = None,
+        declared_issuer: str | None = None, issuer_policy: Any = None,
     ) -> None:
         self.url = url
         self.declared_issuer = declared_issuer
+        self.issuer_policy = issuer_policy
         self.fetch_json = fetch_json
         self.cache = cache
         self.ttl = ttl
@@ -160,7 +162,9 @@ class ServerMetadata:
                 return self._value
             value = self._from_shared_cache()
             if value is None:
-                value = validate_metadata(self.fetch_json(self.url), self.url, self.declared_issuer)
+                value = validate_metadata(
+                    self.fetch_json(self.url), self.url, self.declared_issuer, self.issuer_policy
+                )
                 self._to_shared_cache(value)
             self._value, self._expires = value, time.monotonic() + self.ttl
             return value

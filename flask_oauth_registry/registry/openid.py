@@ -17,6 +17,7 @@ from .context import Cache
 from .errors import InvalidIdTokenError, InvalidTokenError, ProviderError
 from .flowstate import FlowStateStore
 from .idtoken import IdTokenVerifier, read_userinfo_header, verify_signed_userinfo
+from .issuer_policy import unverified_claims
 from .metadata import END_SESSION_ENDPOINT, ISSUER, JWKS_URI, ProviderMetadata
 from .oidc import KeySet, build_logout_url
 from .protocol_client import ProtocolClient
@@ -79,13 +80,16 @@ class OpenIDConnect:
         return self.keyset.document or {"keys": []}
 
     # -- ID tokens ----------------------------------------------------------------------
-    def verifier(self, leeway: int | None = None) -> IdTokenVerifier:
-        """What this client expects of an ID token, from the metadata and the settings."""
+    def verifier(self, leeway: int | None = None, issuer: str | None = None) -> IdTokenVerifier:
+        """What this client expects of an ID token, from the metadata and the settings.
+
+        ``issuer`` is the one an issuer policy chose for this token (multi-tenant providers).
+        """
         metadata = self.metadata.load()
         algs = [a for a in metadata.get("id_token_signing_alg_values_supported") or ["RS256"] if a != "none"]
         return IdTokenVerifier(
             client_id=self.config.client_id or "",
-            issuer=self.metadata.require(ISSUER),
+            issuer=issuer or self.metadata.require(ISSUER),
             algorithms=algs,
             client_secret=self.config.client_secret,
             leeway=self.config.leeway if leeway is None else leeway,
@@ -97,8 +101,12 @@ class OpenIDConnect:
         claims_options: Any = None, leeway: int | None = None,
     ) -> UserInfo:
         """The claims of ``token["id_token"]`` after every check of OIDC Core 3.1.3.7."""
+        issuer = None
+        policy = self.config.issuer_policy
+        if policy is not None:
+            issuer = policy.issuer_for(self.metadata.require(ISSUER), unverified_claims(token["id_token"]))
         claims = verify_with_keys(
-            self.verifier(leeway), self.keyset, token["id_token"], nonce=nonce,
+            self.verifier(leeway, issuer), self.keyset, token["id_token"], nonce=nonce,
             access_token=token.get("access_token"), max_age=max_age, claims_options=claims_options,
         )
         return UserInfo(claims)

@@ -19,7 +19,8 @@ def test_providers_lists_every_preset_with_its_protocol_and_scopes(runner: Flask
     assert {"google", "github", "twitter"} <= set(lines)
     assert set(lines) == set(PRESETS)
     assert "OpenID Connect" in lines["google"] and "openid email profile" in lines["google"]
-    assert "OAuth 2.0" in lines["github"]
+    assert "OAuth 2.0" in lines["github"] and lines["github"].endswith("[options: host=]")
+    assert "tenant=" in lines["microsoft"]
     assert result.stderr == ""
 
 
