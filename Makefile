@@ -27,7 +27,7 @@ check: lint
 	$(BIN)/python -m pytest -q -m "not slow" $(ARGS)
 
 # The dev provider on 127.0.0.1:5556 and the quickstart on http://127.0.0.1:5000/ until Ctrl-C.
-# Other ports: make demo DEMO_PORT=5001 DEVPROVIDER_PORT=5557; the incremental example: make demo DEMO_APP=incremental
+# Other ports: make demo DEMO_PORT=5001 DEVPROVIDER_PORT=5557; other examples: make demo DEMO_APP=incremental or DEMO_APP=fapi2
 demo: $(STAMP)
 	$(BIN)/python -m examples.demo
 

@@ -10,10 +10,13 @@ from .accounting import ApiAccount, LoginAccount
 from .implementations import REFERENCE
 from .memory import MemoryReport
 from .scenarios import Measurement
+from .sender_constrained import DPOP_ROW, REFERENCE_LABELS
 from .storages import BACKENDS, REQUIRED_TARGET_BACKENDS
 from .views import AUTHORIZED_SESSION_ROW, required_row
 
 API_RATIO_TARGET = 0.95
+#: An API call with a DPoP proof against the same call with Bearer (issue 16: one ES256 signature per call).
+DPOP_RATIO_TARGET = 0.5
 LOGIN_RATIO_TARGET = 0.90
 REQUIRED_RATIO_TARGET = 0.90
 ALLOC_TARGET_KIB = 20.0
@@ -74,6 +77,8 @@ class Target:
 
 def ratio_target(scenario: str) -> float | None:
     """The least ``ours`` / reference ratio the issue asks of ``scenario``; ``None``: reported, no target."""
+    if scenario == DPOP_ROW:
+        return DPOP_RATIO_TARGET
     if scenario.startswith("api_call") or scenario == AUTHORIZED_SESSION_ROW:
         return API_RATIO_TARGET
     if scenario in ("redirect", "callback"):
@@ -89,7 +94,7 @@ def _ratio(value: float | None) -> str:
 
 def throughput_table(results: Results) -> list[str]:
     """Median rate, spread ((max - min) / median over rounds), CPU per operation and per-round ratios."""
-    lines = [f"{'scenario':<20} {'impl':<8} {'ops/s':>9} {'spread':>7} {'vs floor':>9} {'vs authlib':>11} "
+    lines = [f"{'scenario':<22} {'impl':<8} {'ops/s':>9} {'spread':>7} {'vs floor':>9} {'vs authlib':>11} "
              f"{'CPU us/op':>10} {'CPU vs floor':>13}"]
     for scenario, samples in results.throughput.items():
         for name in results.names:
@@ -101,13 +106,14 @@ def throughput_table(results: Results) -> list[str]:
             versus_authlib = results.ratio(scenario, name, "authlib") if name == OURS else None
             cpu_ratio = results.ratio(scenario, name, REFERENCE, cpu=True)
             shown = "bare" if scenario in REQUIRED_ROWS and name == REFERENCE else name
+            shown = REFERENCE_LABELS.get(scenario, shown) if name == REFERENCE else shown
             lines.append(
-                f"{scenario:<20} {shown:<8} {median:>9,.0f} {spread:>6.0%} "
+                f"{scenario:<22} {shown:<8} {median:>9,.0f} {spread:>6.0%} "
                 f"{_ratio(results.ratio(scenario, name, REFERENCE)):>9} {_ratio(versus_authlib):>11} "
                 f"{results.cpu(scenario, name):>10,.0f} {_ratio(cpu_ratio):>13}"
             )
     for scenario, reason in results.skipped.items():
-        lines.append(f"{scenario:<20} skipped: {reason}")
+        lines.append(f"{scenario:<22} skipped: {reason}")
     if results.provider_busy:
         lines.append("provider CPU while measuring (share of one core): " + ", ".join(
             f"{scenario} {busy:.0%}" for scenario, busy in results.provider_busy.items()))
@@ -116,8 +122,8 @@ def throughput_table(results: Results) -> list[str]:
 
 def required_cost_table(results: Results) -> list[str]:
     """Per request (wall clock): the bare view, the view behind ``required``, the difference, one storage read alone."""
-    lines = [f"{'required, per request':<21} {'storage':<12} {'bare us':>8} {'required us':>12} {'added us':>9} "
-             f"{'storage.get us':>15}"]
+    lines = [f"{'required, per request':<22} {'storage':<12} {'bare us':>8} {'required us':>12} {'added us':>9} "
+             f"{'read us':>8}"]
     for scenario, backend in REQUIRED_ROWS.items():
         if scenario not in results.throughput:
             continue
@@ -128,34 +134,34 @@ def required_cost_table(results: Results) -> list[str]:
         pairs = zip(samples[OURS], samples[REFERENCE], strict=True)
         added = statistics.median(1e6 / a.rate - 1e6 / b.rate for a, b in pairs)
         read = results.storage_read_us.get(backend)
-        lines.append(f"{'required cost':<21} {backend:<12} {bare:>8,.0f} {guarded:>12,.0f} {added:>9,.0f} "
-                     f"{read if read is not None else float('nan'):>15,.1f}")
+        lines.append(f"{'required cost':<22} {backend:<12} {bare:>8,.0f} {guarded:>12,.0f} {added:>9,.0f} "
+                     f"{read if read is not None else float('nan'):>8,.1f}")
     return lines
 
 
 def memory_table(results: Results) -> list[str]:
-    lines = [f"{'memory':<20} {'impl':<8} {'peak RSS MiB':>12} {'alloc/call KiB median':>22} {'max':>7} "
+    lines = [f"{'memory':<22} {'impl':<8} {'peak RSS MiB':>12} {'alloc/call KiB median':>22} {'max':>7} "
              f"{'retained B/call':>16}"]
     for name in results.names:
         if name in results.memory:
             m = results.memory[name]
-            lines.append(f"{'memory':<20} {name:<8} {m.peak_rss_mib:>12.1f} {m.alloc_peak_median_kib:>22.1f} "
+            lines.append(f"{'memory':<22} {name:<8} {m.peak_rss_mib:>12.1f} {m.alloc_peak_median_kib:>22.1f} "
                          f"{m.alloc_peak_max_kib:>7.1f} {m.retained_bytes_per_call:>16.1f}")
     return lines
 
 
 def connection_tables(results: Results) -> list[str]:
     labels = [a.label for a in next(iter(results.api_accounts.values()), [])]
-    lines = [f"{'new conns per call':<20} {'impl':<8} " + " ".join(f"{label[9:]:>10}" for label in labels)]
+    lines = [f"{'new conns per call':<22} {'impl':<8} " + " ".join(f"{label[9:]:>10}" for label in labels)]
     for name in results.names:
         if name in results.api_accounts:
             cells = " ".join(f"{a.connections_per_call:>10.3f}" for a in results.api_accounts[name])
-            lines.append(f"{'connections':<20} {name:<8} {cells}")
-    lines += ["", f"{'per login':<20} {'impl':<8} {'metadata':>9} {'JWKS':>6} {'JWKS parses':>12} {'new conns':>10}"]
+            lines.append(f"{'connections':<22} {name:<8} {cells}")
+    lines += ["", f"{'per login':<22} {'impl':<8} {'metadata':>9} {'JWKS':>6} {'JWKS parses':>12} {'new conns':>10}"]
     for name in results.names:
         if name in results.logins:
             c = results.logins[name]
-            lines.append(f"{'login costs':<20} {name:<8} {c.metadata_fetches:>9.2f} {c.jwks_fetches:>6.2f} "
+            lines.append(f"{'login costs':<22} {name:<8} {c.metadata_fetches:>9.2f} {c.jwks_fetches:>6.2f} "
                          f"{c.jwks_parses:>12.2f} {c.connections:>10.2f}")
     return lines
 
@@ -167,7 +173,8 @@ def targets(results: Results) -> list[Target]:
         minimum = ratio_target(scenario)
         if minimum is None:
             continue
-        label = f"{scenario} >= {minimum:.2f}x {'bare view' if scenario in REQUIRED_ROWS else 'floor'}"
+        reference = "bare view" if scenario in REQUIRED_ROWS else REFERENCE_LABELS.get(scenario, "floor")
+        label = f"{scenario} >= {minimum:.2f}x {reference}"
         if scenario in results.skipped:
             found.append(Target(label, True, f"skipped: {results.skipped[scenario]}", skipped=True))
             continue

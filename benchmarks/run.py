@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import accounting, capacity, memory, views
+from . import accounting, capacity, memory, sender_constrained, views
 from .implementations import REFERENCE, authlib_installed, available_names, build
 from .report import Results, render
 from .scenarios import SCENARIOS, interleave, runners
@@ -99,6 +99,8 @@ def measure(settings: Settings) -> tuple[Results, list[str]]:
             results.throughput.update(rows.throughput)
             results.provider_busy.update(rows.provider_busy)
             results.skipped, results.storage_read_us = rows.skipped, rows.storage_read_us
+            results.throughput.update(sender_constrained.measure(endpoints, settings.repetitions, settings.duration,
+                                                                 _progress))
             _progress("counting connections and fetches ...")
             for name, impl in impls.items():
                 results.api_accounts[name] = [

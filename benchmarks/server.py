@@ -34,7 +34,9 @@ from .protocol import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, SUBJECT, Endpoints
 KID = "bench-key-1"
 _BASIC = "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
 _BEARER = f"Bearer {ACCESS_TOKEN}"
-_REASONS = {200: b"OK", 400: b"Bad Request", 401: b"Unauthorized", 404: b"Not Found"}
+#: The same token sent DPoP-bound (the proof in the ``DPoP`` header is not verified: the client's cost is measured).
+_DPOP = f"DPoP {ACCESS_TOKEN}"
+_REASONS = {200: b"OK", 201: b"Created", 400: b"Bad Request", 401: b"Unauthorized", 404: b"Not Found"}
 _JSON = b"application/json"
 
 
@@ -70,9 +72,14 @@ class Provider:
         """Answer one request with ``(status, JSON body)``."""
         self.requests[path] += 1
         if path == "/user" and method == "GET":
-            if headers.get("authorization") != _BEARER:
+            authorization = headers.get("authorization")
+            if authorization != _BEARER and (authorization != _DPOP or not headers.get("dpop")):
                 return 401, b'{"error": "invalid_token"}'
             return 200, self.user
+        if path == "/par" and method == "POST":  # pushed authorization requests (RFC 9126)
+            if not hmac.compare_digest(headers.get("authorization", ""), _BASIC):
+                return 401, b'{"error": "invalid_client"}'
+            return 201, b'{"request_uri": "urn:ietf:params:oauth:request_uri:bench", "expires_in": 60}'
         if path == "/token" and method == "POST":
             return self._token(headers, body)
         if path == "/.well-known/openid-configuration":

@@ -2,7 +2,9 @@
 
 ``session``: :class:`SessionStorage` (the token in the signed cookie);
 ``simplecache`` and ``redis``: :class:`CacheStorage` on cachelib's ``SimpleCache``
-and ``RedisCache`` (a real ``redis-server`` on loopback); ``sqlite`` and
+and ``RedisCache`` (a real ``redis-server`` on loopback); ``redis-recent``: the same
+Redis storage behind :class:`RecentReads` (``required`` decides from a read of up to
+2 s ago, as the docs suggest for a remote storage); ``sqlite`` and
 ``postgresql``: :class:`SQLAlchemyStorage` with a ``sessionmaker`` (a session of
 its own per operation) on a file database and on a throwaway PostgreSQL cluster.
 """
@@ -14,13 +16,13 @@ import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from flask_oauth_registry.storage import CacheStorage, SessionStorage, TokenStorage
+from flask_oauth_registry.storage import CacheStorage, RecentReads, SessionStorage, TokenStorage
 
 from .services import Unavailable, postgres_server, redis_server
 
 #: Every backend, in report order; ``REQUIRED_TARGET_BACKENDS`` are the ones the issue sets a target for.
-BACKENDS = ("session", "simplecache", "redis", "sqlite", "postgresql")
-REQUIRED_TARGET_BACKENDS = ("session", "redis")
+BACKENDS = ("session", "simplecache", "redis", "redis-recent", "sqlite", "postgresql")
+REQUIRED_TARGET_BACKENDS = ("session", "redis-recent")
 
 
 @contextlib.contextmanager
@@ -43,6 +45,12 @@ def _redis(tmp: Path) -> Iterator[TokenStorage]:
 
     with redis_server() as port:
         yield CacheStorage(RedisCache(host="127.0.0.1", port=port, key_prefix="bench:"))
+
+
+@contextlib.contextmanager
+def _redis_recent(tmp: Path) -> Iterator[TokenStorage]:
+    with _redis(tmp) as storage:
+        yield RecentReads(storage)
 
 
 @contextlib.contextmanager
@@ -88,7 +96,8 @@ def _postgresql(tmp: Path) -> Iterator[TokenStorage]:
 
 
 _FACTORIES: dict[str, Callable[[Path], contextlib.AbstractContextManager[TokenStorage]]] = {
-    "session": _session, "simplecache": _simplecache, "redis": _redis, "sqlite": _sqlite, "postgresql": _postgresql,
+    "session": _session, "simplecache": _simplecache, "redis": _redis, "redis-recent": _redis_recent,
+    "sqlite": _sqlite, "postgresql": _postgresql,
 }
 
 

@@ -25,7 +25,7 @@ from flask import Flask, session
 from werkzeug.test import TestResponse
 
 from flask_oauth_registry import OAuth
-from flask_oauth_registry.storage import TokenStorage
+from flask_oauth_registry.storage import RecentReads, TokenStorage
 from flask_oauth_registry.views.user_tokens import SESSION_USER_KEY, SESSION_USER_PREFIX
 
 from .implementations import ApiCall
@@ -102,10 +102,14 @@ class ViewApp:
         self._get("/guarded")
 
     def storage_read(self) -> Callable[[], object]:
-        """One ``storage.get`` of the user's token, as ``required`` makes it (call within :meth:`request`)."""
+        """One read of the user's token as ``required`` makes it (call within :meth:`request`).
+
+        ``storage.get``; for :class:`RecentReads`, ``get_recent`` (a read remembered from the one before).
+        """
         # Without user_id= the owner is the session's random id (flask_oauth_registry.views.user_tokens).
         owner, storage = SESSION_USER_PREFIX + session[SESSION_USER_KEY], self.storage
-        return lambda: storage.get("prov", owner)
+        read = storage.get_recent if isinstance(storage, RecentReads) else storage.get
+        return lambda: read("prov", owner)
 
     def request(self) -> AbstractContextManager[object]:
         """A request context of the logged-in user."""

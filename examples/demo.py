@@ -1,8 +1,9 @@
 """``make demo``: the development provider and the quickstart app on loopback, until Ctrl-C.
 
-    python -m examples.demo [--port 5000] [--provider-port 5556] [--app quickstart|incremental] [--check]
+    python -m examples.demo [--port 5000] [--provider-port 5556] [--app quickstart|incremental|fapi2] [--check]
 
-``--app incremental`` (or ``make demo DEMO_APP=incremental``) serves examples/incremental instead.
+``--app incremental`` (or ``make demo DEMO_APP=incremental``) serves examples/incremental instead;
+``--app fapi2`` serves examples/fapi2 and switches the dev provider to PAR and DPoP (with nonces) required.
 
 ``--check`` signs in once over HTTP (consent as alice), calls the API, refreshes
 the token and logs out, then exits 0 when every step worked and 1 otherwise.
@@ -33,14 +34,20 @@ if not __package__:  # run as a file (python examples/demo.py): make "examples" 
 
 from flask import Flask  # noqa: E402
 
-from examples import incremental  # noqa: E402
+from examples import fapi2, incremental  # noqa: E402
+from examples.fapi2.registration import new_client_key, provider_settings  # noqa: E402
 from examples.quickstart import create_app  # noqa: E402
-from flask_oauth_registry.devprovider import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, serve  # noqa: E402
+from flask_oauth_registry.devprovider import (  # noqa: E402
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    ProviderSettings,
+    serve,
+)
 
 #: The dev provider listens on loopback only (see ``serve``).
 PROVIDER_HOST = "127.0.0.1"
 #: What ``--app`` may name.
-APPS = ("quickstart", "incremental")
+APPS = ("quickstart", "incremental", "fapi2")
 
 
 class CheckFailed(Exception):
@@ -56,7 +63,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--provider-port", type=int, default=int(os.environ.get("DEVPROVIDER_PORT", "5556")),
                         help="the dev provider's port on 127.0.0.1 (env DEVPROVIDER_PORT, default 5556)")
     parser.add_argument("--app", default=os.environ.get("DEMO_APP", "quickstart"),
-                        help="the example to serve: quickstart or incremental (env DEMO_APP, default quickstart)")
+                        help="the example: quickstart, incremental or fapi2 (env DEMO_APP, default quickstart)")
     parser.add_argument("--check", action="store_true", help="log in once over HTTP, then exit 0 (ok) or 1")
     args = parser.parse_args(argv)
     if args.app not in APPS:
@@ -74,13 +81,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.check:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # The FAPI 2.0 example authenticates with private_key_jwt: a key made now, its public half registered.
+    client_key = new_client_key() if args.app == "fapi2" else None
+    settings = provider_settings(client_key) if client_key else ProviderSettings()
     try:
-        provider = serve(host=PROVIDER_HOST, port=args.provider_port)
+        provider = serve(settings, host=PROVIDER_HOST, port=args.provider_port)
     except OSError as exc:
         print(f"cannot start the dev provider on port {args.provider_port}: {exc}", file=sys.stderr)
         return 2
     with provider, tempfile.TemporaryDirectory(prefix="quickstart-demo-") as cache_dir:
-        app = build_app(args.app, provider.url, cache_dir)
+        app = build_app(args.app, provider.url, cache_dir, client_key)
         try:
             server = make_server(args.host, args.port, app, threaded=True)
         except OSError as exc:
@@ -102,8 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def build_app(name: str, provider_url: str, cache_dir: str) -> Flask:
+def build_app(name: str, provider_url: str, cache_dir: str, client_key: dict | None = None) -> Flask:
     """The example ``name``, always on the dev provider and its demo client, whatever OIDC_* the shell has."""
+    if name == "fapi2":
+        return fapi2.create_app(client_key=client_key, DEVPROVIDER_URL=provider_url)
     if name == "incremental":
         return incremental.create_app(
             DEVPROVIDER_URL=provider_url, DEV_CLIENT_ID=DEMO_CLIENT_ID, DEV_CLIENT_SECRET=DEMO_CLIENT_SECRET

@@ -95,7 +95,8 @@ PUBLIC_EXCEPTIONS = _public_exceptions()
 
 def test_the_docs_build_without_warnings(html_dir: Path) -> None:
     for page in ("index", "getting-started", "configuration", "providers", "security", "deployment",
-                 "migrating", "errors", "api", "devprovider", "changelog", "protecting-views"):
+                 "migrating", "errors", "api", "devprovider", "changelog", "protecting-views", "fapi2",
+                 "migrating-oauth2client", "migrating-google-auth-oauthlib"):
         assert (html_dir / f"{page}.html").is_file(), f"docs/{page}.rst is missing from the site"
 
 

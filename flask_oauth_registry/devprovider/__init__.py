@@ -6,8 +6,11 @@ tokens, client credentials, device codes), the device authorization endpoint and
 its verification page (RFC 8628), userinfo, revocation, RP-initiated logout,
 protected ``/api/me`` and ``/api/files`` (scope ``files.read``, for incremental
 authorization with ``include_granted_scopes``), the OAuth 1.0a endpoints under
-``/oauth1/`` and test counters under ``/_dev/``.  It is built on oauthlib's
-server classes.
+``/oauth1/`` and test counters under ``/_dev/``.  Pushed authorization
+requests (``/par``), DPoP-bound tokens with nonces, signed request objects and
+``private_key_jwt`` are there for FAPI 2.0 clients, optional by default and
+switchable to required (``ProviderSettings(par=..., dpop=..., dpop_nonce=...)``).
+It is built on oauthlib's server classes.
 
 Never use it in production: users sign in without a password, tokens live in
 memory, any loopback redirect URI is accepted and the consent form has no CSRF

@@ -11,6 +11,7 @@ from pathlib import Path
 from .server import bind
 from .settings import (
     LOOPBACK_HOSTS,
+    SWITCH_VALUES,
     ProviderSettings,
     parse_client_flag,
     settings_from_dict,
@@ -38,16 +39,20 @@ defaults:
 
 --config FILE is a JSON object with any of: issuer, host, port, key_file,
 access_token_ttl, refresh_token_ttl, id_token_ttl, authorization_code_ttl,
-oauth1_token_ttl, secret_key, default_user, include_defaults (false drops the
+oauth1_token_ttl, secret_key, default_user, par, par_ttl, dpop, dpop_nonce,
+dpop_proof_window, dpop_nonce_ttl, include_defaults (false drops the
 default clients/users), clients [{client_id, client_secret, name,
 redirect_uris, post_logout_redirect_uris, allow_loopback_redirects,
-grant_types, require_pkce, default_scopes}], oauth1_clients [{client_key,
+grant_types, require_pkce, default_scopes, jwks | jwks_file (public keys for
+private_key_jwt and request objects), id_token_signed_response_alg (RS256 or
+ES256), require_pushed_authorization_requests, dpop_bound_access_tokens}],
+oauth1_clients [{client_key,
 client_secret, rsa_public_key | rsa_public_key_file, name, callback_uris,
 allow_loopback_callbacks}], users [{username, name, given_name, family_name,
 email, email_verified}]. Flags override the file. --print-config shows the
 effective settings in this format.
 
-endpoints: /.well-known/openid-configuration /jwks /authorize /token
+endpoints: /.well-known/openid-configuration /jwks /authorize /par /token
 /userinfo /revoke /logout /api/me /api/files /oauth1/request_token
 /oauth1/authorize /oauth1/access_token /oauth1/api/me /_dev/stats /_dev/reset"""
 
@@ -74,6 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="access token lifetime, the token response's expires_in (default 3600)",
     )
     parser.add_argument(
+        "--par", choices=SWITCH_VALUES,
+        help="pushed authorization requests (RFC 9126): off, optional (default) or required",
+    )
+    parser.add_argument(
+        "--dpop", choices=SWITCH_VALUES,
+        help="DPoP (RFC 9449): off, optional (default: a proof binds the token) or required",
+    )
+    parser.add_argument(
+        "--dpop-nonce", action="store_true", default=None,
+        help="demand a server nonce in DPoP proofs (answered use_dpop_nonce until the client sends it)",
+    )
+    parser.add_argument(
         "--print-config", action="store_true", help="print the effective settings as JSON and exit"
     )
     return parser
@@ -91,6 +108,9 @@ def settings_from_args(args: argparse.Namespace) -> tuple[ProviderSettings, str,
         "issuer": args.issuer,
         "key_file": args.key,
         "access_token_ttl": args.access_token_ttl,
+        "par": args.par,
+        "dpop": args.dpop,
+        "dpop_nonce": args.dpop_nonce,
     }
     settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
     settings = settings.with_clients(*(parse_client_flag(value) for value in args.client))

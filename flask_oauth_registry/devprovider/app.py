@@ -9,12 +9,15 @@ from flask import Flask
 
 from .device_grant import DevDeviceAuthorizationEndpoint
 from .device_views import blueprint as device_blueprint
-from .keys import load_or_generate
+from .dpop_binding import TokenBinding, install
+from .dpop_checks import DPoPNonces, DPoPVerifier
+from .keys import key_set, load_or_generate
 from .login import current_login
 from .oauth1_validator import DevOAuth1Validator, OAuth1Endpoints
 from .oauth1_views import blueprint as oauth1_blueprint
 from .oidc_validator import DevOIDCValidator, create_oidc_server
-from .settings import ProviderSettings
+from .par_views import blueprint as par_blueprint
+from .settings import DEVICE_CODE_GRANT, ProviderSettings
 from .state import EXTENSION_KEY, ProviderState, issuer_for
 from .stats import Stats
 from .store import Store
@@ -31,19 +34,34 @@ def create_app(settings: ProviderSettings | None = None) -> Flask:
     """
     settings = settings or ProviderSettings()
     key = load_or_generate(settings.key_file)
+    keys = key_set(key, settings.id_token_algorithms)
     store = Store()
     oidc_validator = DevOIDCValidator(
-        settings, store, key, partial(issuer_for, settings), current_login
+        settings, store, keys, partial(issuer_for, settings), current_login
     )
     oauth1_validator = DevOAuth1Validator(settings, store, dummy_rsa_key=key.public_pem)
+    stats = Stats()
+    nonces = DPoPNonces(settings.dpop_nonce_ttl) if settings.dpop_nonce else None
+    dpop = DPoPVerifier(
+        settings.dpop_proof_window, lambda jkt, jti, ttl: store.use_nonce(("dpop", jkt, jti), ttl), nonces,
+        count=stats.incr,
+    )
+    oidc = create_oidc_server(oidc_validator, settings.access_token_ttl)
+    install(
+        TokenBinding(settings, dpop),
+        [oidc.auth_grant, oidc.openid_connect_auth, oidc.refresh_grant, oidc.credentials_grant,
+         oidc.grant_types[DEVICE_CODE_GRANT]],
+    )
     state = ProviderState(
         settings=settings,
         key=key,
         store=store,
-        stats=Stats(),
-        oidc=create_oidc_server(oidc_validator, settings.access_token_ttl),
+        stats=stats,
+        oidc=oidc,
         oauth1=OAuth1Endpoints.create(oauth1_validator),
         device=DevDeviceAuthorizationEndpoint(oidc_validator, settings, partial(issuer_for, settings)),
+        keys=keys,
+        dpop=dpop,
     )
 
     app = Flask(__name__)
@@ -57,4 +75,5 @@ def create_app(settings: ProviderSettings | None = None) -> Flask:
     app.register_blueprint(oidc_blueprint)
     app.register_blueprint(oauth1_blueprint)
     app.register_blueprint(device_blueprint)
+    app.register_blueprint(par_blueprint)
     return app

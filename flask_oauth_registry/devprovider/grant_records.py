@@ -24,6 +24,7 @@ def code_grant(client_id: str, code: Mapping[str, Any], request: Any, settings: 
         code_challenge=request.code_challenge,
         code_challenge_method=request.code_challenge_method,
         claims=claims,
+        dpop_jkt=getattr(request, "dpop_jkt", None) or None,
     )
 
 
@@ -34,7 +35,9 @@ def token_records(
 
     A refresh may narrow the access token's scope, but the new refresh token keeps
     the scope of the one it replaces (RFC 6749 section 6), so the grant never shrinks.
+    Both are bound to the key of the request's DPoP proof, if it had one.
     """
+    jkt = getattr(request, "dev_dpop_jkt", None)
     scopes = list(request.scopes or [])
     rotated = getattr(request, "dev_refresh", None)
     refresh_scopes = list(rotated.scopes) if rotated is not None else scopes
@@ -42,12 +45,12 @@ def token_records(
     auth_time = getattr(request, "auth_time", None)
     expires_at = now() + int(token.get("expires_in", settings.access_token_ttl))
     access = AccessToken(
-        token["access_token"], request.client_id, scopes, expires_at, user, auth_time, token.get("refresh_token"),
+        token["access_token"], request.client_id, scopes, expires_at, user, auth_time, token.get("refresh_token"), jkt,
     )
     refresh = None
     if token.get("refresh_token"):
         refresh = RefreshToken(
             token["refresh_token"], request.client_id, refresh_scopes,
-            now() + settings.refresh_token_ttl, user, auth_time, token["access_token"],
+            now() + settings.refresh_token_ttl, user, auth_time, token["access_token"], jkt,
         )
     return access, refresh

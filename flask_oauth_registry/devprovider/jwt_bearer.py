@@ -8,6 +8,7 @@ name this token endpoint (or the issuer) as ``aud``, carry ``exp``, ``iat`` and
 the request's ``scope`` parameter, or of the assertion's ``scope`` claim (Google's
 way), ``api`` by default; it acts for ``sub`` when that is a user the account may
 act for, else for no user.  Client authentication is not needed: the assertion is it.
+With a DPoP proof the token is a ``DPoP`` token bound to the proof's key (RFC 9449 5).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from urllib.parse import parse_qs
 
 import jwt
 from flask import Response
+from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
-from .bridge import json_response
+from .bridge import json_response, oauth2_error_response
+from .dpop_binding import TokenBinding
 from .settings import SUPPORTED_SCOPES, ServiceAccountConfig
 from .state import ProviderState
 from .store import AccessToken
@@ -44,25 +47,31 @@ class AssertionRefused(Exception):
         self.description = description
 
 
-def jwt_bearer_token(state: ProviderState, body: str | None) -> Response:
-    """Answer a JWT-bearer token request: a Bearer access token, or ``invalid_grant``/``invalid_scope``/..."""
+def jwt_bearer_token(
+    state: ProviderState, body: str | None, method: str, uri: str, headers: dict[str, str]
+) -> Response:
+    """Answer a JWT-bearer token request: an access token, or ``invalid_grant``, ``invalid_dpop_proof``..."""
     form = {key: values[0] for key, values in parse_qs(body or "", keep_blank_values=True).items()}
     try:
-        record = issue(state, form)
+        jkt = TokenBinding(state.settings, state.dpop).direct(method, uri, headers)
+        record = issue(state, form, jkt)
     except AssertionRefused as refused:
         state.stats.count_token_request(JWT_BEARER_GRANT, ok=False)
         return json_response({"error": refused.error, "error_description": refused.description}, status=400)
+    except OAuth2Error as exc:
+        state.stats.count_token_request(JWT_BEARER_GRANT, ok=False)
+        return oauth2_error_response(exc)
     state.stats.count_token_request(JWT_BEARER_GRANT, ok=True)
     return json_response({
         "access_token": record.token,
-        "token_type": "Bearer",
+        "token_type": "DPoP" if record.jkt else "Bearer",
         "expires_in": state.settings.access_token_ttl,
         "scope": " ".join(record.scopes),
     })
 
 
-def issue(state: ProviderState, form: dict[str, str]) -> AccessToken:
-    """Check the assertion in ``form`` and store the access token it buys."""
+def issue(state: ProviderState, form: dict[str, str], jkt: str | None = None) -> AccessToken:
+    """Check the assertion in ``form`` and store the access token it buys (bound to the DPoP key ``jkt``)."""
     assertion = form.get("assertion")
     if not assertion:
         raise AssertionRefused("invalid_request", "The assertion parameter is missing.")
@@ -75,6 +84,7 @@ def issue(state: ProviderState, form: dict[str, str]) -> AccessToken:
         scopes=_scopes(form.get("scope") or claims.get("scope")),
         expires_at=time.time() + state.settings.access_token_ttl,
         user=_acting_for(state, account, claims),
+        jkt=jkt,
     )
     state.store.save_tokens(record, None)
     return record

@@ -11,7 +11,7 @@ from typing import Any
 
 import jwt
 
-from .keys import SigningKey, token_hash
+from .keys import KeySet, token_hash
 from .login import LoginState
 from .scope_grants import missing_grants
 from .settings import ProviderSettings
@@ -23,7 +23,7 @@ class LoginChecks:
 
     def __init__(
         self,
-        key: SigningKey,
+        key: KeySet,
         current_login: Callable[[], LoginState | None],
         granted_scopes: Callable[[str, str], Iterable[str]],
     ) -> None:
@@ -65,13 +65,13 @@ class LoginChecks:
 class IdTokenMinter:
     """Completes and signs the ID token oauthlib drafts at the token endpoint."""
 
-    def __init__(self, settings: ProviderSettings, key: SigningKey, issuer: Callable[[], str]) -> None:
+    def __init__(self, settings: ProviderSettings, key: KeySet, issuer: Callable[[], str]) -> None:
         self.settings = settings
         self.key = key
         self.issuer = issuer
 
     def finalize(self, id_token: Mapping[str, Any], token: Mapping[str, Any], request: Any) -> str:
-        """Complete oauthlib's draft ID token (aud, iat, nonce) and sign it with RS256.
+        """Complete oauthlib's draft ID token (aud, iat, nonce) and sign it with the client's algorithm (RS256, ES256).
 
         ``at_hash`` is recomputed from the signing algorithm with pyjwt so it stays
         correct if the algorithm ever changes (oauthlib's draft assumes SHA-256).
@@ -96,4 +96,5 @@ class IdTokenMinter:
         if user is not None:
             profile = user.claims(request.scopes or [])
             claims.update({k: v for k, v in profile.items() if k != "sub"})
-        return self.key.sign(claims)
+        client = self.settings.client(request.client_id)
+        return self.key.sign(claims, client.id_token_signed_response_alg if client else "RS256")

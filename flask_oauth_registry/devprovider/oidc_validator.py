@@ -19,8 +19,9 @@ from oauthlib.openid import RequestValidator, Server
 from .client_auth import ClientAuthenticator
 from .device_codes import AUTHORIZED
 from .device_grant import DevDeviceCodeGrant
+from .dpop_binding import mark_bound
 from .grant_records import code_grant, token_records
-from .keys import SigningKey
+from .keys import KeySet
 from .login import LoginState
 from .oidc_claims import IdTokenMinter, LoginChecks
 from .settings import DEVICE_CODE_GRANT, SUPPORTED_SCOPES, OAuth2ClientConfig, ProviderSettings
@@ -42,14 +43,14 @@ class DevOIDCValidator(RequestValidator):
         self,
         settings: ProviderSettings,
         store: Store,
-        key: SigningKey,
+        key: KeySet,
         issuer: Callable[[], str],
         current_login: Callable[[], LoginState | None],
     ) -> None:
         super().__init__()
         self.settings = settings
         self.store = store
-        self.clients = ClientAuthenticator(settings)
+        self.clients = ClientAuthenticator(settings, issuer, store.use_nonce)
         self.login_checks = LoginChecks(key, current_login, store.granted_scopes)
         self.id_tokens = IdTokenMinter(settings, key, issuer)
 
@@ -62,7 +63,7 @@ class DevOIDCValidator(RequestValidator):
         return self.clients.required(request)
 
     def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
-        """``client_secret_basic`` (preferred) or ``client_secret_post``."""
+        """``client_secret_basic`` (preferred), ``client_secret_post`` or ``private_key_jwt``."""
         return self.clients.authenticate(request)
 
     def authenticate_client_id(self, client_id: str, request: Any, *args: Any, **kwargs) -> bool:
@@ -197,7 +198,8 @@ class DevOIDCValidator(RequestValidator):
         return True
 
     def save_bearer_token(self, token, request, *args, **kwargs) -> None:
-        """Store the access token (and refresh token) with user, scopes and expiry."""
+        """Store the access token (and refresh token) with user, scopes, expiry and DPoP key."""
+        mark_bound(token, request)
         self.store.save_tokens(*token_records(token, request, self.settings))
 
     def finalize_id_token(self, id_token, token, token_handler, request) -> str:

@@ -31,6 +31,12 @@ DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 CONFIDENTIAL_GRANTS = ("authorization_code", "refresh_token", "client_credentials", DEVICE_CODE_GRANT)
 PUBLIC_GRANTS = ("authorization_code", "refresh_token", DEVICE_CODE_GRANT)
 
+#: The three positions of the PAR and DPoP switches: not offered, offered, demanded of every client.
+OFF, OPTIONAL, REQUIRED = "off", "optional", "required"
+SWITCH_VALUES = (OFF, OPTIONAL, REQUIRED)
+#: Algorithms the provider can sign ID tokens with (a client picks one with ``id_token_signed_response_alg``).
+ID_TOKEN_ALGORITHMS = ("RS256", "ES256")
+
 
 def is_loopback_uri(uri: str) -> bool:
     """True for an absolute http(s) URI whose host is a loopback address, any port/path."""
@@ -82,11 +88,25 @@ class OAuth2ClientConfig:
     grant_types: tuple[str, ...] = ()
     require_pkce: bool = False
     default_scopes: tuple[str, ...] = ("openid", "profile", "email")
+    #: Public keys (a JWK or a JWK Set) for ``private_key_jwt`` authentication and signed request objects.
+    jwks: dict[str, Any] | None = None
+    #: ``RS256`` (default) or ``ES256`` (what a FAPI 2.0 client accepts; OIDC Dynamic Registration 2).
+    id_token_signed_response_alg: str = "RS256"
+    #: This client must push its authorization requests (RFC 9126 6), whatever the provider-wide switch says.
+    require_pushed_authorization_requests: bool = False
+    #: This client's access tokens are always DPoP-bound: a token request without a proof fails (RFC 9449 5.2).
+    dpop_bound_access_tokens: bool = False
+
+    def __post_init__(self) -> None:
+        if self.id_token_signed_response_alg not in ID_TOKEN_ALGORITHMS:
+            raise ValueError(
+                f"client {self.client_id!r}: id_token_signed_response_alg must be one of {ID_TOKEN_ALGORITHMS}"
+            )
 
     @property
     def is_public(self) -> bool:
-        """Public clients cannot keep a secret; they must use PKCE."""
-        return self.client_secret is None
+        """Public clients have neither a secret nor keys to authenticate with; they must use PKCE."""
+        return self.client_secret is None and self.jwks is None
 
     @property
     def pkce_required(self) -> bool:
@@ -206,6 +226,34 @@ class ProviderSettings:
     users: tuple[UserConfig, ...] = field(default_factory=default_users)
     #: Clients of the JWT-bearer grant, by their assertions' ``iss`` (none by default).
     service_accounts: tuple[ServiceAccountConfig, ...] = ()
+    #: Pushed authorization requests (RFC 9126): ``off``, ``optional`` or ``required`` (plain requests refused).
+    par: str = OPTIONAL
+    #: Seconds a pushed request's ``request_uri`` stays usable (RFC 9126 2.2 ``expires_in``).
+    par_ttl: int = 60
+    #: DPoP (RFC 9449): ``off`` (proofs ignored), ``optional`` (a proof binds the token) or ``required``.
+    dpop: str = OPTIONAL
+    #: Whether DPoP proofs must carry a nonce the provider issued (RFC 9449 8, 9).
+    dpop_nonce: bool = False
+    #: Seconds a proof's ``iat`` may be off the provider's clock; seen ``jti`` values are kept twice as long.
+    dpop_proof_window: int = 60
+    #: Seconds between DPoP nonce rotations (the previous nonce stays good for one more period).
+    dpop_nonce_ttl: int = 300
+
+    def __post_init__(self) -> None:
+        for name in ("par", "dpop"):
+            if getattr(self, name) not in SWITCH_VALUES:
+                raise ValueError(f"{name} must be one of {', '.join(SWITCH_VALUES)}, not {getattr(self, name)!r}")
+
+    @property
+    def id_token_algorithms(self) -> tuple[str, ...]:
+        """``RS256``, then any other algorithm a client asked for (discovery lists these)."""
+        wanted = {c.id_token_signed_response_alg for c in self.clients}
+        return ("RS256",) + tuple(alg for alg in ID_TOKEN_ALGORITHMS[1:] if alg in wanted)
+
+    @property
+    def has_key_clients(self) -> bool:
+        """Whether some client registered keys (so ``private_key_jwt`` and request objects are offered)."""
+        return any(c.jwks for c in self.clients)
 
     def client(self, client_id: str | None) -> OAuth2ClientConfig | None:
         """Look up an OAuth 2 client by id."""
@@ -256,6 +304,9 @@ def _build(cls: type, data: dict[str, Any], base_dir: Path | None = None) -> Any
     if cls is OAuth1ClientConfig and "rsa_public_key_file" in data:
         path = Path(data.pop("rsa_public_key_file"))
         data["rsa_public_key"] = ((base_dir / path) if base_dir else path).read_text()
+    if cls is OAuth2ClientConfig and "jwks_file" in data:
+        path = Path(data.pop("jwks_file"))
+        data["jwks"] = json.loads(((base_dir / path) if base_dir else path).read_text())
     if cls is ServiceAccountConfig and "public_key_file" in data:
         path = Path(data.pop("public_key_file"))
         data["public_key"] = ((base_dir / path) if base_dir else path).read_text()
@@ -282,7 +333,7 @@ def settings_from_dict(
     settings = base or ProviderSettings()
     if not data.pop("include_defaults", True):
         settings = replace(settings, clients=(), oauth1_clients=(), users=())
-    clients = tuple(_build(OAuth2ClientConfig, c) for c in data.pop("clients", []))
+    clients = tuple(_build(OAuth2ClientConfig, c, base_dir) for c in data.pop("clients", []))
     oauth1 = tuple(_build(OAuth1ClientConfig, c, base_dir) for c in data.pop("oauth1_clients", []))
     users = tuple(_build(UserConfig, u) for u in data.pop("users", []))
     accounts = tuple(_build(ServiceAccountConfig, a, base_dir) for a in data.pop("service_accounts", []))

@@ -8,7 +8,8 @@ from flask import current_app, has_request_context, request
 from oauthlib.oauth2.rfc8628.endpoints import DeviceAuthorizationEndpoint
 from oauthlib.openid import Server
 
-from .keys import SigningKey
+from .dpop_checks import DPoPVerifier
+from .keys import KeySet, SigningKey
 from .oauth1_validator import OAuth1Endpoints
 from .settings import ProviderSettings
 from .stats import Stats
@@ -38,6 +39,10 @@ class ProviderState:
     oauth1: OAuth1Endpoints
     #: The device authorization endpoint (RFC 8628 3.1); ``/token`` answers the device_code grant.
     device: DeviceAuthorizationEndpoint
+    #: The ID-token signing keys (``key`` plus an ES256 key when a client wants one), published at ``/jwks``.
+    keys: KeySet
+    #: DPoP proof checks with replay memory and nonces (RFC 9449), shared by ``/token``, ``/par`` and resources.
+    dpop: DPoPVerifier
 
     def issuer(self) -> str:
         """See :func:`issuer_for`."""

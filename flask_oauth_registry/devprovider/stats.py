@@ -22,6 +22,10 @@ class Stats:
         "oauth1_request_tokens",
         "oauth1_access_tokens",
         "oauth1_resource_requests",
+        "pushed_authorization_requests",
+        "dpop_proofs",
+        "dpop_proofs_refused",
+        "dpop_nonce_challenges",
     )
 
     def __init__(self) -> None:

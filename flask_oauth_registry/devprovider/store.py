@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .device_codes import DeviceCodes
+from .par import PushedRequests
 from .scope_grants import merge_scopes
 
 
@@ -36,6 +37,8 @@ class CodeGrant:
     code_challenge: str | None = None
     code_challenge_method: str | None = None
     claims: dict | None = None
+    #: The DPoP key thumbprint the authorization request bound the code to (RFC 9449 10).
+    dpop_jkt: str | None = None
 
 
 @dataclass
@@ -49,6 +52,8 @@ class AccessToken:
     user: str | None = None
     auth_time: int | None = None
     refresh_token: str | None = None
+    #: Thumbprint of the DPoP key the token is bound to (``cnf.jkt``); None for a Bearer token.
+    jkt: str | None = None
 
 
 @dataclass
@@ -62,6 +67,8 @@ class RefreshToken:
     user: str | None = None
     auth_time: int | None = None
     access_token: str | None = None
+    #: Thumbprint of the DPoP key of the grant; a public client must refresh with the same key (RFC 9449 5).
+    jkt: str | None = None
 
 
 @dataclass
@@ -92,6 +99,8 @@ class Store:
         self._granted: dict[tuple[str, str], tuple[str, ...]] = {}
         #: Device codes of the device authorization grant (their own lock: nothing else reads them).
         self.devices = DeviceCodes(clock=lambda: now())
+        #: Pushed authorization requests by ``request_uri`` (RFC 9126; their own lock too).
+        self.pushed = PushedRequests(clock=lambda: now())
 
     # -- OAuth 2 authorization codes -------------------------------------------------
     def save_code(self, grant: CodeGrant) -> None:
@@ -219,6 +228,12 @@ class Store:
                 return False
             self._nonces[key] = now()
             return True
+
+    def nonce_seen(self, key: tuple[str, ...], lifetime: float) -> bool:
+        """Whether :meth:`use_nonce` recorded ``key`` within ``lifetime`` seconds (nothing is recorded)."""
+        with self._lock:
+            seen = self._nonces.get(key)
+            return seen is not None and seen > now() - lifetime
 
     def _prune(self) -> None:
         """Forget expired codes and tokens so a long-running dev server stays small."""

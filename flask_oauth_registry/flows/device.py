@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -36,8 +36,9 @@ class DeviceTokenEndpoint(Protocol):
     def device_authorization(self, form: Mapping[str, Any]) -> ProtocolAnswer:
         """POST ``form`` to the device authorization endpoint, the client authenticated; the answer as it came."""
 
-    def device_token(self, device_code: str) -> dict[str, Any]:
-        """One token request for ``device_code``; an OAuth error answer raises :class:`.ProviderError`."""
+    def device_token(self, device_code: str, dpop_key: Any = None) -> dict[str, Any]:
+        """One token request for ``device_code`` (signed with ``dpop_key``, RFC 9449); an OAuth error answer raises
+        :class:`.ProviderError`."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +82,8 @@ class DeviceAuthorization:
     #: The scope asked for (``None``: the provider's default); ``openid`` in it means an ID token is expected.
     scope: str | None = None
     device_code: str = field(repr=False)
+    #: The DPoP key every poll is signed with, so the token is bound to one key (RFC 9449); ``None`` without DPoP.
+    dpop_key: Any = field(default=None, repr=False, compare=False)
 
     @property
     def requests_openid(self) -> bool:
@@ -182,17 +185,18 @@ def next_interval(interval: int, error: str) -> int:
 # -- the requests ------------------------------------------------------------------------
 def start_device_authorization(
     endpoint: DeviceTokenEndpoint, scope: str | None, params: Mapping[str, Any],
-    clock: Callable[[], float] = time.time,
+    clock: Callable[[], float] = time.time, dpop_key: Any = None,
 ) -> DeviceAuthorization:
     """Ask the provider for a device code and a user code (RFC 8628 3.1) for ``scope`` (``None``: its default).
 
-    ``params`` are added to the request (``audience``...).
+    ``params`` are added to the request (``audience``...); ``dpop_key`` signs the polls.
     """
     form = dict(params)
     if scope:
         form["scope"] = scope
     answer = endpoint.device_authorization(form)
-    return parse_device_authorization(answer, scope, clock())
+    flow = parse_device_authorization(answer, scope, clock())
+    return flow if dpop_key is None else replace(flow, dpop_key=dpop_key)
 
 
 def poll_device_token(
@@ -223,7 +227,7 @@ def poll_device_token(
         sleep(max(0.0, min(interval, stop_at - clock())))
         _stop_if_over(flow, stop_at, clock())
         try:
-            token = endpoint.device_token(flow.device_code)
+            token = endpoint.device_token(flow.device_code, dpop_key=flow.dpop_key)
         except ProviderError as exc:
             if exc.error not in KEEP_POLLING:
                 raise

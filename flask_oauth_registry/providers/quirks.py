@@ -16,7 +16,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from .base import Quirk
+from ..registry.errors import ConfigurationError
+from ..registry.remote import join_api_url
+from .base import Quirk, chain_fixes
 
 _TOKEN_ANSWERS = ("access_token_response", "refresh_token_response")
 _TOKEN_REQUESTS = ("access_token_request", "refresh_token_request")
@@ -146,3 +148,42 @@ def add_query(url: str, params: Mapping[str, str]) -> str:
     present = {key for key, _ in query}
     query += [(key, value) for key, value in params.items() if key not in present]
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+class ApiBaseFromToken:
+    """A compliance fix: relative API URLs are joined onto a base URL the token carries.
+
+    Salesforce answers each token with the ``instance_url`` of the user's org and
+    Zoho with the ``api_domain`` of the user's data centre: the API host is the
+    token's, not the app's.  With no ``api_base_url`` set, ``client.get("path")``
+    goes to ``token[field]``; absolute URLs pass unchanged.  A preset adds it from
+    ``configure`` (it needs the session, whose ``token`` is the call's).
+    """
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __call__(self, session: Any) -> Any:
+        field = self.field
+
+        def join(url: str, headers: Any, data: Any) -> tuple[str, Any, Any]:
+            if url.startswith(("https://", "http://")):
+                return url, headers, data
+            token = session.token or {}
+            base = token.get(field)
+            if not isinstance(base, str) or not base.startswith("https://"):
+                raise ConfigurationError(
+                    description=f"a relative API URL needs api_base_url= or a token carrying an https {field}"
+                )
+            return join_api_url(base.rstrip("/") + "/", url), headers, data
+
+        session.register_compliance_hook("protected_request", join)
+        return session
+
+    def __repr__(self) -> str:
+        return f"ApiBaseFromToken({self.field!r})"
+
+
+def with_compliance_fix(settings: Mapping[str, Any], fix: Callable[[Any], Any]) -> dict[str, Any]:
+    """``settings`` whose ``compliance_fix`` runs ``fix`` first (for a preset's ``configure``)."""
+    return {**settings, "compliance_fix": chain_fixes(fix, settings.get("compliance_fix"))}

@@ -37,8 +37,9 @@ def encode_query(pairs: list[tuple[str, str]]) -> str:
     )
 
 
-#: Keys of create_authorization_url()'s result that are flow state, not URL params.
-FLOW_KEYS = ("redirect_uri", "code_verifier", "nonce", "max_age")
+#: Keys of create_authorization_url()'s result that are flow state, not URL params (``dpop_key``: the login's
+#: DPoP key, :mod:`.dpop_client`).
+FLOW_KEYS = ("redirect_uri", "code_verifier", "nonce", "max_age", "dpop_key")
 
 
 def flow_of(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -88,6 +89,8 @@ class AuthorizationRequest:
     url: str
     state: str
     flow: dict[str, Any] = field(default_factory=dict)
+    #: The parameters in the URL, in order: what a request object or a push carries instead (:mod:`.par`).
+    params: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
     def saved_flow(self) -> dict[str, Any]:
         """What :class:`.FlowStateStore` keeps until the callback: the flow values that are set."""
@@ -149,8 +152,8 @@ def build_authorization_request(
         flow["max_age"] = int(merged["max_age"])
     query += [(k, v) for k, v in merged.items() if v is not None]
     separator = "&" if "?" in endpoint else "?"
-    url = endpoint + separator + encode_query([(k, str(v)) for k, v in query if v is not None])
-    return AuthorizationRequest(url=url, state=state, flow=flow)
+    pairs = [(k, str(v)) for k, v in query if v is not None]
+    return AuthorizationRequest(url=endpoint + separator + encode_query(pairs), state=state, flow=flow, params=pairs)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import jwt
 
 from .config import ClientConfig
 from .errors import ConfigurationError
+from .request_object import natural_algorithm
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
@@ -56,9 +57,14 @@ def load_private_key(value: Any) -> tuple[Any, str | None, str | None]:
 
 
 def authenticate(
-    config: ClientConfig, method: str, token_endpoint: str, body: dict[str, Any]
+    config: ClientConfig, method: str, token_endpoint: str, body: dict[str, Any], audience: str | None = None
 ) -> dict[str, str]:
-    """Add client credentials to ``body`` in place; return headers to send."""
+    """Add client credentials to ``body`` in place; return headers to send.
+
+    A JWT assertion's ``aud`` is ``audience`` when given (the issuer, as FAPI 2.0
+    requires), else the token endpoint.
+    """
+    audience = audience or token_endpoint
     client_id = config.client_id or ""
     secret = config.client_secret
     if method == "client_secret_basic":
@@ -84,7 +90,7 @@ def authenticate(
             )
         alg = config.client_assertion_alg or "HS256"
         body["client_assertion_type"] = ASSERTION_TYPE
-        body["client_assertion"] = _assertion(config, token_endpoint, secret.encode(), alg, None)
+        body["client_assertion"] = _assertion(config, audience, secret.encode(), alg, None)
         return {}
     if method == "private_key_jwt":
         source = config.private_key or secret
@@ -94,9 +100,9 @@ def authenticate(
                 f"{config.config_key('client_kwargs')}['private_key'] to a PEM, a file path or a JWK"
             )
         key, kid, jwk_alg = load_private_key(source)
-        alg = config.client_assertion_alg or jwk_alg or "RS256"
+        alg = config.client_assertion_alg or jwk_alg or natural_algorithm(key)
         try:
-            assertion = _assertion(config, token_endpoint, key, alg, kid)
+            assertion = _assertion(config, audience, key, alg, kid)
         except (ValueError, TypeError, jwt.PyJWTError) as exc:
             raise ConfigurationError(description=f"{config.name!r}: the private_key_jwt key cannot sign {alg}") from exc
         body["client_assertion_type"] = ASSERTION_TYPE

@@ -58,6 +58,11 @@ METADATA_KEYS: frozenset[str] = frozenset(
         "claims_supported",
         "subject_types_supported",
         "authorization_response_iss_parameter_supported",
+        # Pushed authorization requests (RFC 9126), DPoP (RFC 9449), request objects (RFC 9101).
+        "pushed_authorization_request_endpoint",
+        "require_pushed_authorization_requests",
+        "dpop_signing_alg_values_supported",
+        "request_object_signing_alg_values_supported",
     }
 )
 
@@ -109,6 +114,13 @@ CLIENT_KWARGS_KEYS = frozenset(
         "pool_maxsize",
         "trusted_audiences",
         "retry_on_401",
+        # Sender-constrained tokens and FAPI 2.0 (registry/fapi_profile.py)
+        "par",
+        "dpop",
+        "dpop_key",
+        "request_object",
+        "profile",
+        "insecure_loopback",
         # OAuth 1.0a
         "signature_method",
         "signature_type",
@@ -132,7 +144,7 @@ Callback = Callable[..., Any]
 Timeout = float | tuple[float | None, float | None] | None
 
 #: Settings (and keys of dict settings) whose values are secrets: masked in ``repr()``.
-_SECRET_SETTINGS = frozenset({"client_secret", "private_key", "rsa_key", "client_assertion"})
+_SECRET_SETTINGS = frozenset({"client_secret", "private_key", "rsa_key", "client_assertion", "dpop_key"})
 
 
 def _masked(name: str, value: Any) -> Any:
@@ -234,6 +246,23 @@ class ClientConfig:
     retry_on_401: bool = True
     #: The JWT-bearer grant's signing settings (from ``assertion_*``, ``subject``); ``None`` for other grants.
     assertion: AssertionConfig | None = None
+    # Sender-constrained tokens and FAPI 2.0 (:mod:`.fapi_profile`)
+    #: Push every authorization request (RFC 9126); also done when the metadata requires it.
+    par: bool = False
+    #: Sign token requests and DPoP-token API calls with DPoP proofs (RFC 9449).
+    dpop: bool = False
+    #: The app's own DPoP key (a :class:`.DPoPKey`), from ``client_kwargs["dpop_key"]``; else one per login.
+    dpop_key: Any = None
+    #: Send the authorization parameters as a signed request object (RFC 9101).
+    request_object: bool = False
+    #: The request objects' :class:`.SigningKey`, loaded from ``private_key``.
+    request_signing: Any = None
+    #: ``"fapi2"`` or ``None``.
+    profile: str | None = None
+    #: Allow loopback ``http`` URLs under the fapi2 profile (the development provider).
+    insecure_loopback: bool = False
+    #: The only ID-token algorithms accepted when set (the fapi2 profile); else the metadata's.
+    id_token_algorithms: tuple[str, ...] = ()
     # OAuth 1.0a signing (oauthlib's names and constants)
     signature_method: str = "HMAC-SHA1"
     signature_type: str = "AUTH_HEADER"

@@ -23,12 +23,15 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from . import authorization
 from .authlib_session import AuthlibSessionShim
 from .authorization import AuthorizationResponse
+from .authorization_start import AuthorizationStart
 from .config import ClientConfig
 from .context import ClientContext
+from .dpop_client import DPoPSigner
 from .errors import ConfigurationError, InvalidTokenError
+from .fapi_profile import iss_check
 from .flowstate import extra_data_of
 from .machine_token import machine_grant
-from .metadata import AUTHORIZATION_ENDPOINT, USERINFO_ENDPOINT, ProviderMetadata
+from .metadata import USERINFO_ENDPOINT, ProviderMetadata
 from .oidc import ServerMetadata
 from .openid import OpenIDConnect
 from .protocol_client import ProtocolClient
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 
     from ..flows.device import DeviceAuthorization
     from .answers import ProtocolAnswer
+    from .dpop import DPoPKey
 
 
 class OAuth2App(RemoteApp):
@@ -49,6 +53,7 @@ class OAuth2App(RemoteApp):
 
     is_oauth2 = True
     _renewal: TokenRenewal
+    _dpop: DPoPSigner
 
     def __init__(
         self, config: ClientConfig, context: ClientContext, flask_app: Flask, userinfo_loader: Any = None
@@ -64,7 +69,9 @@ class OAuth2App(RemoteApp):
                 declared_issuer=static.get("issuer"), issuer_policy=config.issuer_policy,
             )
         self._metadata = ProviderMetadata(config.name, static, discovery)
-        self._tokens = TokenEndpoint(config, self._metadata, protocol)
+        self._dpop = DPoPSigner(config.dpop, config.dpop_key, context.cache)
+        self._tokens = TokenEndpoint(config, self._metadata, protocol, self._dpop)
+        self._start = AuthorizationStart(config, self._metadata, self._tokens)
         self._openid = OpenIDConnect(
             config, self._metadata, protocol, context.cache, logout_states=lambda: self._flow_store("logout")
         )
@@ -88,17 +95,8 @@ class OAuth2App(RemoteApp):
     def _authorization_request(
         self, redirect_uri: str | None, params: Mapping[str, Any]
     ) -> authorization.AuthorizationRequest:
-        """The authorization request for this app: ``params`` win over ``authorize_params``."""
-        return authorization.build_authorization_request(
-            self._metadata.require(AUTHORIZATION_ENDPOINT, self.config.authorize_url),
-            self.config.client_id,
-            redirect_uri or self.config.redirect_uri,
-            self.config.scope,
-            default_params=self.config.authorize_params,
-            params=params,
-            code_challenge_method=self.config.code_challenge_method,
-            openid=self.config.is_oidc,
-        )
+        """The authorization request: pushed, signed, DPoP-bound as configured (:mod:`.authorization_start`)."""
+        return self._start.build(redirect_uri, params)
 
     def create_authorization_url(self, redirect_uri: str | None = None, **params: Any) -> dict[str, Any]:
         """Build the authorization URL; return ``{"url", "state", "code_verifier", "nonce", ...}``.
@@ -157,16 +155,15 @@ class OAuth2App(RemoteApp):
         """Exchange the code of a callback whose state and error were checked against ``flow`` (what
         :meth:`save_authorize_data` keeps); check ``iss`` and the ID token; return the token, kept nowhere."""
         metadata = self._metadata.load() if self._metadata.configured else {}
-        code = authorization.check_authorization_response(
-            callback, metadata.get("issuer"), bool(metadata.get("authorization_response_iss_parameter_supported"))
-        )
+        code = authorization.check_authorization_response(callback, *iss_check(self.config.profile, metadata))
         claims_options = kwargs.pop("claims_options", None)
         # RFC 6749 4.1.3: the redirect_uri of the authorization request, not a new one.
         redirect_uri = flow.get("redirect_uri") or kwargs.pop("redirect_uri", None)
         kwargs.pop("redirect_uri", None)
         if flow.get("code_verifier"):
             kwargs["code_verifier"] = flow["code_verifier"]
-        token = self.fetch_access_token(redirect_uri=redirect_uri, code=code, **kwargs)
+        # Signed with the key the authorization request named (dpop_jkt), kept in the flow state.
+        token = self.fetch_access_token(redirect_uri, dpop_key=self._dpop.key_of_flow(flow), code=code, **kwargs)
         if flow.get("nonce") is not None:
             if "id_token" not in token:
                 raise InvalidTokenError(description="the provider returned no id_token for an openid request")
@@ -181,9 +178,14 @@ class OAuth2App(RemoteApp):
 
         return run_local_server(self, host, port, **options)
 
-    def fetch_access_token(self, redirect_uri: str | None = None, **kwargs: Any) -> dict[str, Any]:
-        """Call the token endpoint: authorization code when ``code=`` is given, else the app's grant."""
-        return self._tokens.fetch_token(kwargs, redirect_uri)
+    def fetch_access_token(
+        self, redirect_uri: str | None = None, *, dpop_key: DPoPKey | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """Call the token endpoint: authorization code when ``code=`` is given, else the app's grant.
+
+        ``dpop_key`` signs the request's DPoP proof (the login's key); without it, a new one when DPoP is on.
+        """
+        return self._tokens.fetch_token(kwargs, redirect_uri, dpop_key)
 
     def revoke_token(self, token: Mapping[str, Any] | str, token_type_hint: str | None = None) -> None:
         """Revoke a token at the provider's revocation endpoint (RFC 7009)."""
@@ -211,7 +213,8 @@ class OAuth2App(RemoteApp):
         """Start a device login (RFC 8628): the code to show the user; then :meth:`poll_device_token`."""
         from ..flows.device import start_device_authorization
 
-        return start_device_authorization(self._tokens, scope or self.config.scope, params)
+        return start_device_authorization(self._tokens, scope or self.config.scope, params,
+                                          dpop_key=self._dpop.new_key())
 
     def poll_device_token(
         self, flow: DeviceAuthorization, *, timeout: float | None = None,

@@ -87,6 +87,7 @@ class OpenIDConnect:
         """
         metadata = self.metadata.load()
         algs = [a for a in metadata.get("id_token_signing_alg_values_supported") or ["RS256"] if a != "none"]
+        algs = list(self.config.id_token_algorithms) or algs  # a profile's list replaces the provider's (fapi2)
         return IdTokenVerifier(
             client_id=self.config.client_id or "",
             issuer=issuer or self.metadata.require(ISSUER),

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from .compliance import fix_protected_request
 from .config import ClientConfig
 from .context import ClientContext, UserAccess
+from .dpop_client import DPoPSigner, send_with_nonce_retry
 from .errors import ConfigurationError, MissingTokenError, UnsafeRequestUrlError
 from .flowstate import FlowStateStore
 from .http import build_session, send
@@ -89,6 +90,8 @@ class RemoteApp:
     is_oauth2 = False
     #: How tokens are renewed (OAuth 2); ``None`` for OAuth 1.0a, whose tokens do not expire.
     _renewal: TokenRenewal | None = None
+    #: DPoP proofs and server nonces of API calls (OAuth 2, :mod:`.dpop_client`); ``None`` for OAuth 1.0a.
+    _dpop: DPoPSigner | None = None
 
     def __init__(self, config: ClientConfig, context: ClientContext, flask_app: Flask) -> None:
         self.config = config
@@ -195,15 +198,19 @@ class RemoteApp:
     def _apply_token(self, token: MutableMapping[str, Any], kwargs: dict[str, Any]) -> MutableMapping[str, Any]:
         raise NotImplementedError
 
-    def apply_token(self, url: str, kwargs: dict[str, Any], token: Any = None) -> str:
+    def apply_token(self, url: str, kwargs: dict[str, Any], token: Any = None, method: str = "GET") -> str:
         """Put the token (``token=``, else ``g``, else ``fetch_token``) on an API call's requests ``kwargs``.
 
         An expired OAuth 2 token is renewed first (once, notifying ``update_token``);
-        the provider's ``protected_request`` compliance hooks run.  Returns the URL
-        to call (a hook may change it).  :meth:`request` and :meth:`authorized_session` use it.
+        the provider's ``protected_request`` compliance hooks run; a ``DPoP`` token
+        gets its proof for ``method`` and the final URL.  Returns the URL to call (a
+        hook may change it).  :meth:`request` and :meth:`authorized_session` use it.
         """
         applied = self._apply_token(self._resolve_token(token), kwargs)
-        return fix_protected_request(self.session, applied, url, kwargs)
+        target = fix_protected_request(self.session, applied, url, kwargs)
+        if self._dpop is not None:
+            self._dpop.sign_call(method, target, kwargs, applied)
+        return target
 
     def request(
         self, method: str, url: str, token: Any = None, withhold_token: bool = False, **kwargs: Any
@@ -229,7 +236,7 @@ class RemoteApp:
             return send(self.session, method, url, purpose=purpose, **kwargs)
         return send_with_token(
             self, lambda target, sent: send(self.session, method, target, purpose=purpose, **sent), url, kwargs,
-            self._resolve_token(token),
+            self._resolve_token(token), method,
         )
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
@@ -310,22 +317,27 @@ class RemoteApp:
 
 def send_with_token(
     app: RemoteApp, send_call: Callable[[str, dict[str, Any]], requests.Response], url: str, kwargs: dict[str, Any],
-    token: MutableMapping[str, Any],
+    token: MutableMapping[str, Any], method: str = "GET",
 ) -> requests.Response:
     """``send_call(url, kwargs)`` with ``token`` put on them (:meth:`RemoteApp.apply_token`), retried once on 401.
 
     When the API refuses the token (:mod:`.retry`, ``retry_on_401``) it is renewed
     through the app's single flight, written into ``token`` and notified once, as
-    on expiry, and the call sent again.  API calls and ``authorized_session()`` use it.
+    on expiry, and the call sent again.  A DPoP call answered with a nonce
+    challenge is sent once more with the new nonce (:func:`.send_with_nonce_retry`).
+    API calls and ``authorized_session()`` use it; ``method`` is the call's (a DPoP proof names it).
     """
     renewal, sent_with = app._renewal, dict(token)
 
-    def send_once(call_kwargs: dict[str, Any]) -> requests.Response:
+    def signed_send(call_kwargs: dict[str, Any]) -> tuple[str, requests.Response]:
         nonlocal sent_with
-        target = app.apply_token(url, call_kwargs, token)
+        target = app.apply_token(url, call_kwargs, token, method)
         # The token as sent: when a thread sharing the dict renews it meanwhile, it is not renewed a second time.
         sent_with = dict(token)
-        return send_call(target, call_kwargs)
+        return target, send_call(target, call_kwargs)
+
+    def send_once(call_kwargs: dict[str, Any]) -> requests.Response:
+        return send_with_nonce_retry(signed_send, call_kwargs, app._dpop)  # type: ignore[no-any-return]
 
     return send_retrying_once(
         send_once, kwargs, renewal is not None and app.config.retry_on_401,

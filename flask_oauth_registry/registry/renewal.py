@@ -28,14 +28,22 @@ VerifyIdToken = Callable[..., UserInfo]
 
 
 def place_token(token: Mapping[str, Any], placement: str, kwargs: dict[str, Any]) -> None:
-    """Put a Bearer token on an API call's ``kwargs``: the ``Authorization`` header, the form or the query."""
-    token_type = token.get("token_type")
-    if token_type is not None and str(token_type).lower() != "bearer":
-        raise UnsupportedTokenTypeError(description=f"only Bearer tokens can be sent, not {token_type!r}")
+    """Put a token on an API call's ``kwargs``: a Bearer token in the header, the form or the query.
+
+    A ``DPoP`` token always goes in the header with its own scheme (RFC 9449 7.1),
+    never as Bearer; its proof is added once the final URL is known (:meth:`.DPoPSigner.sign_call`).
+    """
+    token_type = str(token.get("token_type") or "bearer").lower()
+    if token_type not in ("bearer", "dpop"):
+        raise UnsupportedTokenTypeError(
+            description=f"only Bearer and DPoP tokens can be sent, not {token.get('token_type')!r}"
+        )
     access_token = token.get("access_token")
     if not access_token:
         raise InvalidTokenError(description="the token has no access_token")
-    if placement == "header":
+    if token_type == "dpop":
+        kwargs["headers"] = {**(kwargs.get("headers") or {}), "Authorization": f"DPoP {access_token}"}
+    elif placement == "header":
         kwargs["headers"] = prepare_bearer_headers(access_token, dict(kwargs.get("headers") or {}))
     elif placement == "body":
         kwargs["data"] = {**(kwargs.get("data") or {}), "access_token": access_token}
@@ -62,7 +70,7 @@ class TokenRenewal:
     def __init__(
         self,
         config: ClientConfig,
-        refresh: Callable[[str], dict[str, Any]],
+        refresh: Callable[[str, Mapping[str, Any]], dict[str, Any]],
         fetch_machine_token: Callable[[], dict[str, Any]] | None,
         verify_id_token: VerifyIdToken,
         cache: Cache | None = None,
@@ -128,7 +136,8 @@ class TokenRenewal:
         return renewal
 
     def _refresh(self, old: Mapping[str, Any]) -> dict[str, Any]:
-        new = self._refresh_request(old["refresh_token"])
+        # The old token goes along: a DPoP-bound one is refreshed with its own key, which the new one keeps.
+        new = self._refresh_request(old["refresh_token"], old)
         new.setdefault("refresh_token", old["refresh_token"])
         if not new.get("scope") and old.get("scope"):
             # RFC 6749 5.1: no scope in the answer means the scope of the grant; keep it readable.

@@ -68,11 +68,11 @@ def _unquote(value: str) -> str:
 
 
 def asks_for_new_token(response: requests.Response) -> bool:
-    """Whether the answer is 401 with a Bearer challenge saying ``error="invalid_token"`` (RFC 6750 3.1)."""
+    """Whether the answer is 401 with a Bearer (or DPoP, RFC 9449 7.1) challenge saying ``error="invalid_token"``."""
     if response.status_code != 401:
         return False
     challenges = parse_www_authenticate(response.headers.get("WWW-Authenticate", ""))
-    return any(c.scheme == "bearer" and c.params.get("error") == "invalid_token" for c in challenges)
+    return any(c.scheme in ("bearer", "dpop") and c.params.get("error") == "invalid_token" for c in challenges)
 
 
 def can_send_again(request_kwargs: Mapping[str, Any]) -> bool:

@@ -25,8 +25,9 @@ from .errors import BadResponseError, StorageError
 
 logger = logging.getLogger("flask_oauth_registry")
 
-#: Token members whose values are credentials: never shown by ``repr()``.
-SECRET_MEMBERS = frozenset({"access_token", "refresh_token", "id_token"})
+#: Token members whose values are credentials (``dpop_key``: the private key a DPoP token is bound to,
+#: :mod:`.dpop`): never shown by ``repr()``.
+SECRET_MEMBERS = frozenset({"access_token", "refresh_token", "id_token", "dpop_key"})
 
 
 class OAuth2Token(dict[str, Any]):

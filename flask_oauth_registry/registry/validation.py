@@ -27,6 +27,7 @@ from oauthlib.oauth1 import (
 from .assertion_settings import assertion_config
 from .config import DEFAULT_LEEWAY, DEFAULT_POOL_MAXSIZE, DEFAULT_TIMEOUT, Timeout, config_key
 from .errors import ConfigurationError
+from .fapi_profile import sender_constraint_settings
 
 AUTH_METHODS = frozenset(
     {"client_secret_basic", "client_secret_post", "none", "client_secret_jwt", "private_key_jwt"}
@@ -112,7 +113,7 @@ def derived_settings(name: str, settings: Mapping[str, Any], *, require_what_con
     where = config_key(name, "client_kwargs")
     oauth1 = bool(settings.get("request_token_url"))
     custom_methods = {getattr(method, "name", None) for method in settings["client_auth_methods"]}
-    return {
+    derived = {
         "token_endpoint_auth_method": _auth_method(kw, where, custom_methods, settings.get("client_secret")),
         "code_challenge_method": _one_of(kw, where, "code_challenge_method", "S256", ("S256", "plain", None)),
         "token_placement": _one_of(kw, where, "token_placement", "header", ("header", "body", "uri")),
@@ -129,6 +130,11 @@ def derived_settings(name: str, settings: Mapping[str, Any], *, require_what_con
         "assertion": assertion_config(name, settings),
         **_oauth1_signing(kw, where, require_rsa_key=oauth1 and require_what_config_supplies),
     }
+    # PAR, DPoP, request objects and the fapi2 profile, which may change the fields above.
+    derived.update(sender_constraint_settings(
+        name, settings, derived, require_what_config_supplies=require_what_config_supplies and not oauth1
+    ))
+    return derived
 
 
 def _auth_method(kw: Mapping[str, Any], where: str, custom: set[Any], client_secret: str | None) -> str:

@@ -8,6 +8,8 @@
   package does not import SQLAlchemy.
 - :class:`FileStorage`: one JSON file of the user's (mode 0600), shared by processes
   through a lock: for command-line tools and jobs.
+- :class:`RecentReads`: in front of any of them, remembers its reads for a few seconds,
+  so that ``required`` need not read a remote storage on every request.
 - :class:`KeyringStorage`: the operating system's credential store (the ``[keyring]``
   extra), imported on first use.
 """
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .base import DEFAULT_ACCOUNT, TokenStorage
 from .cache import CacheStorage
 from .file import FileStorage
+from .recent import RecentReads
 from .session import SessionStorage
 
 if TYPE_CHECKING:
@@ -58,6 +61,7 @@ __all__ = [
     "FileStorage",
     "KeyringStorage",
     "OAuthTokenMixin",
+    "RecentReads",
     "SQLAlchemyStorage",
     "SessionStorage",
     "TokenStorage",

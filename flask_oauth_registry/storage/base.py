@@ -14,7 +14,7 @@ import functools
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote, unquote
 
 from ..registry.errors import StorageError
@@ -52,6 +52,19 @@ class TokenStorage(ABC):
     def delete(self, name: str, user: str, account: str | None = None) -> None:
         """Forget the token of ``user`` for ``name`` (and ``account``)."""
 
+    #: Whether :meth:`peek` costs clearly less than :meth:`get` (no copy, no round trip): ``required``
+    #: then checks the token with :meth:`peek` and leaves reading it to the code that uses it.
+    cheap_peek: ClassVar[bool] = False
+
+    def peek(self, name: str, user: str, account: str | None = None) -> Mapping[str, Any] | None:
+        """The token for a check that only reads it (``required``), read-only; by default :meth:`get`.
+
+        A backend may answer without copying (:class:`SessionStorage`) or from a
+        read of a few seconds ago (:class:`RecentReads`); the answer must not be
+        changed, kept, sent or refreshed.
+        """
+        return self.get(name, user, account)
+
     def accounts(self, name: str, user: str) -> list[str]:
         """The accounts ``user`` has stored for ``name``, sorted; backends that can list them override this."""
         return [DEFAULT_ACCOUNT] if self.get(name, user) is not None else []
@@ -59,6 +72,8 @@ class TokenStorage(ABC):
 
 def check_owner(name: str, user: str) -> None:
     """Refuse a ``name`` or ``user`` that is not a non-empty string (see :class:`TokenStorage`)."""
+    if type(name) is str and type(user) is str and name and user:  # every read checks: the common case first
+        return
     for what, value in (("name", name), ("user", user)):
         if not isinstance(value, str) or not value:
             raise ValueError(f"a token's {what} must be a non-empty string, not {type(value).__name__}")
@@ -96,7 +111,8 @@ def copy_token(value: Any) -> dict[str, Any] | None:
     already plain JSON data (what ``set`` stores) skips the JSON round trip: the
     same result, about four times faster.  Anything else goes through JSON.
     """
-    if not isinstance(value, Mapping):
+    # type() first: an isinstance check against the Mapping ABC costs more than the rest for a small token.
+    if type(value) is not dict and not isinstance(value, Mapping):
         return None
     try:
         return _copy_plain(value if type(value) is dict else dict(value))

@@ -11,6 +11,7 @@ prefer :class:`~flask_oauth_registry.storage.CacheStorage` or
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from flask import current_app, session
@@ -52,6 +53,14 @@ class SessionStorage(TokenStorage):
         """The token stored in this session, as a fresh ``dict``, or ``None``."""
         # Read through the real session: a call through Flask's proxy costs more than the read (done every request).
         return copy_token(session._get_current_object().get(self._key(name, user, account)))  # type: ignore[attr-defined]
+
+    #: The session is this request's own: a peek is current and needs no copy.
+    cheap_peek = True
+
+    def peek(self, name: str, user: str, account: str | None = None) -> Mapping[str, Any] | None:
+        """The token in this session, read-only and not copied: for ``required``'s check, on every request."""
+        value = session._get_current_object().get(self._key(name, user, account))  # type: ignore[attr-defined]
+        return MappingProxyType(value) if type(value) is dict else copy_token(value)
 
     def set(self, name: str, user: str, token: Mapping[str, Any], account: str | None = None) -> None:
         """Store ``token`` in the session; refused (nothing changed) when the cookie would grow too large."""

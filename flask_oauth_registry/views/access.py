@@ -14,9 +14,8 @@ from flask import g, has_app_context
 
 from ..registry.errors import ConfigurationError, MissingTokenError
 from ..registry.remote import RemoteApp
-from ..registry.tokens import is_expired
-from .required import check_scopes_apply, required
-from .scopes import granted_scopes, missing_scopes, parse_scopes
+from .required import allows, check_scopes_apply, required
+from .scopes import granted_scopes, parse_scopes
 from .session import AuthorizedSession
 from .user_tokens import TokenOwners
 
@@ -40,13 +39,7 @@ class UserHelpers:
         """A token that is usable (not expired, or renewable) and grants every one of ``scopes``."""
         wanted = parse_scopes(scopes)
         check_scopes_apply(app.is_oauth2, app.name, wanted)
-        token = self.credentials(app)
-        if not token:
-            return False
-        if app.is_oauth2 and not token.get("refresh_token") and is_expired(token, app.config.leeway):
-            return False
-        # Most views want no particular scope: skip parsing the token's on every request then.
-        return not wanted or not missing_scopes(granted_scopes(token), wanted)
+        return allows(app, self.credentials(app), wanted)
 
     def granted_scopes(self, app: RemoteApp) -> frozenset[str]:
         """The scopes of the current user's token; OAuth 1.0a has none."""

@@ -18,7 +18,7 @@ _SEPARATORS = re.compile(r"[\s,]+")
 
 def parse_scopes(value: Any) -> tuple[str, ...]:
     """Scopes from a ``scope`` string (``"a b"``, ``"a,b"``) or a list of them, in order, without repeats."""
-    if value is None:
+    if not value:  # None, "", (): most checks name no scope
         return ()
     if isinstance(value, str):
         items: Iterable[Any] = _SEPARATORS.split(value)

@@ -61,7 +61,8 @@ class AuthorizedSession(ProviderSession):
             kwargs.setdefault(key, value)
         send = super().request
         with TokenOwners.bound(self.owner):
-            return send_with_token(app, lambda to, sent: send(method, to, **sent), target, kwargs, self.oauth_token)
+            return send_with_token(app, lambda to, sent: send(method, to, **sent), target, kwargs, self.oauth_token,
+                                   method.decode() if isinstance(method, bytes) else method)
 
     def close(self) -> None:
         """Leave the shared pool open: it belongs to the remote app, not to this session."""

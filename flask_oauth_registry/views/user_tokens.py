@@ -5,7 +5,10 @@ or, without one (or while it answers ``None``), an opaque random id kept in the
 Flask session: each browser session then has its own tokens.  A
 :class:`~flask_oauth_registry.storage.TokenStorage` keyed by it becomes the
 registry's default ``fetch_token`` and ``update_token``, so a refresh writes
-through the storage, and the ready routes store a login's token there.
+through the storage, and the ready routes store a login's token there.  ``required``
+checks with the storage's ``peek`` where it is cheap (:meth:`StoredTokens.fetch_for_check`): the
+session's token uncopied, or a :class:`~flask_oauth_registry.storage.RecentReads` read of a few
+seconds ago; nothing else reads that way.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from flask import has_request_context, session
 
 from ..storage.base import TokenStorage
+from ..storage.recent import RecentReads
 
 #: The Flask session key of the random id of a browser session without an application user.
 SESSION_USER_KEY = "_oauth_user"
@@ -28,6 +32,17 @@ SESSION_USER_PREFIX = "session:"
 # Set while an AuthorizedSession sends a request: a refresh it causes outside the
 # request that created it (another thread, a background job) still knows whose token it is.
 _bound_user: ContextVar[str | None] = ContextVar("flask_oauth_registry_token_user", default=None)
+# Set while ``required`` decides: a read it causes may be the storage's peek (RecentReads: from memory).
+_peek_note: ContextVar[PeekNote | None] = ContextVar("flask_oauth_registry_peek_note", default=None)
+
+
+class PeekNote:
+    """Set by :meth:`StoredTokens.fetch_token` when it answered with the storage's ``peek`` rather than ``get``."""
+
+    __slots__ = ("used",)
+
+    def __init__(self) -> None:
+        self.used = False
 
 
 class TokenOwners:
@@ -77,11 +92,40 @@ class StoredTokens:
     def __init__(self, storage: TokenStorage, owners: TokenOwners) -> None:
         self.storage = storage
         self.owners = owners
+        #: Whether ``required`` checks with the storage's :meth:`~TokenStorage.peek` (:meth:`fetch_for_check`).
+        self.peeks = storage.cheap_peek
+        #: Whether that check may see a read of a few seconds ago (:class:`RecentReads`).
+        self.may_be_stale = isinstance(storage, RecentReads)
 
     def fetch_token(self, name: str) -> dict[str, Any] | None:
-        """The registry-level ``fetch_token(name)``: the current user's stored token, or ``None``."""
+        """The registry-level ``fetch_token(name)``: the current user's stored token, or ``None``.
+
+        Within :meth:`fetch_for_check`, from the storage's ``peek`` (noted in a :class:`PeekNote`).
+        """
         user = self.owners.current()
-        return None if user is None else self.storage.get(name, user)
+        if user is None:
+            return None
+        note = _peek_note.get()
+        if note is not None and self.peeks:
+            note.used = True
+            return self.storage.peek(name, user)  # type: ignore[return-value]  # read-only, for the check
+        return self.storage.get(name, user)
+
+    @staticmethod
+    def fetch_for_check(fetch: Callable[[], Any]) -> tuple[Any, bool]:
+        """``fetch()`` (an app's ``fetch_token``), letting :meth:`fetch_token` answer with the storage's ``peek``.
+
+        Returns the token and whether it came from the storage's ``peek``.  Only for
+        ``required``'s decision: such a token is read-only and may be ``ttl`` seconds
+        old (:class:`RecentReads`), so it must not be used, sent, refreshed or put on ``g``.
+        """
+        note = PeekNote()
+        reset = _peek_note.set(note)
+        try:
+            token = fetch()
+        finally:
+            _peek_note.reset(reset)
+        return token, note.used
 
     def update_token(
         self, name: str, token: Mapping[str, Any], refresh_token: str | None = None, access_token: str | None = None

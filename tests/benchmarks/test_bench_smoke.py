@@ -34,7 +34,7 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
 
 def test_quick_run_prints_a_throughput_row_for_ours_in_every_scenario(quick_run: tuple[str, dict]) -> None:
     stdout, _ = quick_run
-    rows = {line[:20].strip() for line in stdout.splitlines() if line[21:29].strip() == "ours"}
+    rows = {line[:22].strip() for line in stdout.splitlines() if line[23:31].strip() == "ours"}
     assert {scenario.name for scenario in SCENARIOS} <= rows
     assert {"memory", "connections", "login costs"} <= rows
 
@@ -67,7 +67,7 @@ def test_quick_run_measures_required_on_every_storage_it_can_start_and_says_why_
             assert any(line.startswith(row) and "skipped: " in line for line in lines), row
             continue
         assert {"ours", "floor"} <= set(results["throughput"][row]), row
-        impls = {line[21:29].strip() for line in lines if line[:20].strip() == row}
+        impls = {line[23:31].strip() for line in lines if line[:22].strip() == row}
         assert impls == {"ours", "bare"}, row
         assert any(line.split()[2:3] == [backend] for line in lines if line.startswith("required cost")), row
         assert results["storage_read_us"][backend] > 0, row
@@ -78,5 +78,5 @@ def test_quick_run_measures_required_on_every_storage_it_can_start_and_says_why_
 def test_quick_run_measures_authorized_session_against_the_bare_requests_session(quick_run: tuple[str, dict]) -> None:
     stdout, results = quick_run
     assert {"ours", "floor"} <= set(results["throughput"][AUTHORIZED_SESSION_ROW])
-    impls = {line[21:29].strip() for line in stdout.splitlines() if line[:20].strip() == AUTHORIZED_SESSION_ROW}
+    impls = {line[23:31].strip() for line in stdout.splitlines() if line[:22].strip() == AUTHORIZED_SESSION_ROW}
     assert impls == {"ours", "floor"}

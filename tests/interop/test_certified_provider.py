@@ -4,11 +4,15 @@ The provider runs for real on 127.0.0.1 (installed from the npm registry into
 ``.venv/interop``); our client logs in through Flask's test client while a
 ``requests`` session plays the browser at the provider: PKCE, RFC 9207 ``iss``,
 ID-token validation, userinfo, refresh with ``update_token`` and RP-initiated logout.
+A second, strict instance requires pushed authorization requests and DPoP with
+server nonces, and applies its FAPI 2.0 profile to one client: our ``fapi2``
+profile logs in there (PAR, a signed request object, DPoP-bound tokens, refresh).
 Skips only when ``CI`` is unset and Node.js is missing; under CI it must run.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -18,11 +22,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, jsonify, session
+from jwt.algorithms import ECAlgorithm
 
 from flask_oauth_registry import OAuth, OAuthError
 
@@ -57,12 +64,17 @@ def _install() -> Path:
 
 @pytest.fixture(scope="module")
 def issuer() -> Iterator[str]:
+    yield from _provider()
+
+
+def _provider(*mode: str) -> Iterator[str]:
+    """Run op.mjs on a free loopback port (``mode``: its extra arguments); yield its issuer."""
     script = _install()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
-        ["node", str(script), str(port), RP_ORIGIN], cwd=INSTALL_DIR,
+        ["node", str(script), str(port), RP_ORIGIN, *mode], cwd=INSTALL_DIR,
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     try:
@@ -197,3 +209,112 @@ def test_rp_initiated_logout_against_a_certified_provider(issuer: str) -> None:
     done = client.get(path_of(back))
     assert done.status_code == 200
     assert done.get_json()["post_logout_redirect_uri"] == f"{RP_ORIGIN}/logged-out"
+
+
+# -- the strict provider: PAR and DPoP required, FAPI 2.0 for "rp-fapi" ------------------------------
+FAPI_KEY = ec.generate_private_key(ec.SECP256R1())
+
+
+@pytest.fixture(scope="module")
+def strict_issuer() -> Iterator[str]:
+    public = ECAlgorithm.to_jwk(FAPI_KEY.public_key(), as_dict=True)
+    yield from _provider("strict", json.dumps({**public, "use": "sig"}))
+
+
+def sender_constrained_party(issuer: str, name: str, client_id: str, client_kwargs: dict[str, Any],
+                             exchanges: list[tuple[str, str, int]], stored: dict[str, Any]) -> Flask:
+    """A relying party whose HTTP exchanges (method, path, status) are recorded; tokens kept in ``stored``."""
+    app = Flask(f"interop_{name}")
+    app.config.update(SECRET_KEY="interop", SERVER_NAME="rp.test")
+    oauth = OAuth(app, fetch_token=lambda _name: stored.get("token"))
+    client = oauth.register(name, client_id=client_id, server_metadata_url=f"{issuer}/.well-known/openid-configuration",
+                            client_kwargs=client_kwargs)
+
+    with app.app_context():
+        oauth.create_client(name).session.hooks["response"].append(
+            lambda r, *a, **k: exchanges.append((r.request.method, urlsplit(r.url).path, r.status_code)))
+
+    @app.get("/login")
+    def login() -> Any:
+        return client.authorize_redirect(f"{RP_ORIGIN}/callback", prompt="consent")
+
+    @app.get("/callback")
+    def callback() -> Any:
+        stored["token"] = token = client.authorize_access_token()
+        return jsonify(token_type=token["token_type"], jkt=token.get("dpop_jkt"), claims=token["userinfo"])
+
+    @app.get("/userinfo")
+    def userinfo() -> Any:
+        return jsonify(client.userinfo())
+
+    @app.get("/refresh")
+    def refresh() -> Any:
+        token = dict(stored["token"], expires_at=int(time.time()) - 5)
+        info = client.userinfo(token=token)  # refreshed first, with the token's key
+        stored["refreshed"] = token
+        return jsonify(sub=info["sub"], token_type=token["token_type"], jkt=token.get("dpop_jkt"))
+
+    @app.errorhandler(OAuthError)
+    def oauth_error(error: OAuthError) -> Any:
+        return jsonify(error=error.error, description=error.description), 400
+
+    return app
+
+
+def _pem() -> str:
+    return FAPI_KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()).decode()
+
+
+@pytest.mark.parametrize("request_object", [False, True], ids=["par", "par+request_object"])
+def test_fapi2_profile_login_userinfo_and_refresh_with_par_and_dpop(strict_issuer: str, request_object: bool) -> None:
+    exchanges: list[tuple[str, str, int]] = []
+    stored: dict[str, Any] = {}
+    kwargs = {"profile": "fapi2", "insecure_loopback": True, "private_key": _pem(),
+              "scope": "openid email offline_access", "request_object": request_object}
+    app = sender_constrained_party(strict_issuer, "bank", "rp-fapi", kwargs, exchanges, stored)
+    client, browser = app.test_client(), Browser(strict_issuer)
+    start = client.get("/login")
+    assert start.status_code == 302, start.get_json()
+    assert set(parse_qs(urlsplit(start.location).query)) == {"client_id", "request_uri"}
+    answer = client.get(path_of(browser.sign_in(start.location, "carol")))
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert body["token_type"] == "DPoP" and body["jkt"] and body["claims"]["sub"] == "carol"
+    # The token endpoint asked for its nonce once; the retry carried it.
+    token_calls = [status for method, path, status in exchanges if method == "POST" and path.endswith("/token")]
+    assert token_calls == [400, 200]
+
+    info = client.get("/userinfo")  # a DPoP-bound token at the resource, with the nonce learnt
+    assert info.status_code == 200 and info.get_json()["email"] == "carol@example.com"
+
+    refreshed = client.get("/refresh")
+    assert refreshed.status_code == 200, refreshed.get_json()
+    assert refreshed.get_json() == {"sub": "carol", "token_type": "DPoP", "jkt": body["jkt"]}
+    assert stored["refreshed"]["access_token"] != stored["token"]["access_token"]
+
+
+def test_a_dpop_client_pushes_when_discovery_requires_it_and_a_reloaded_token_meets_a_nonce_challenge(
+    strict_issuer: str,
+) -> None:
+    exchanges: list[tuple[str, str, int]] = []
+    stored: dict[str, Any] = {}
+    kwargs = {"dpop": True, "scope": "openid offline_access", "token_endpoint_auth_method": "none"}
+    app = sender_constrained_party(strict_issuer, "atproto", "rp-dpop-public", kwargs, exchanges, stored)
+    client, browser = app.test_client(), Browser(strict_issuer)
+    start = client.get("/login")
+    assert set(parse_qs(urlsplit(start.location).query)) == {"client_id", "request_uri"}
+    assert client.get(path_of(browser.sign_in(start.location, "dave"))).status_code == 200
+
+    # Another process: the token comes from storage (JSON), and this process knows no nonce yet.
+    saved = json.loads(json.dumps(stored["token"]))
+    other_exchanges: list[tuple[str, str, int]] = []
+    other = sender_constrained_party(strict_issuer, "atproto", "rp-dpop-public", kwargs, other_exchanges,
+                                     {"token": saved}).test_client()
+    info = other.get("/userinfo")
+    assert info.status_code == 200 and info.get_json()["sub"] == "dave"
+    assert [status for _, path, status in other_exchanges if path.endswith("/me")] == [401, 200]
+    # The refresh token of a public client is bound to the key: the refresh works only with the stored key.
+    refreshed = other.get("/refresh")
+    assert refreshed.status_code == 200, refreshed.get_json()
+    assert refreshed.get_json()["jkt"] == saved["dpop_jkt"]

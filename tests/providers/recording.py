@@ -56,3 +56,5 @@ class Recording:
     flow: Literal["code", "oauth1", "jwt_bearer"] = "code"
     #: OAuth 1.0a: the temporary-credentials endpoint.
     request_token_endpoint: str | None = None
+    #: The method of the profile calls in ``api``: ``POST`` for RPC-style APIs (Dropbox's ``get_current_account``).
+    api_method: Literal["GET", "POST"] = "GET"

@@ -92,7 +92,7 @@ class PresetLogin:
             self.mock.get(url, json=document)
             self.mock.get(document["jwks_uri"], json=jwks(self.key))
         for api_url, answer in rec.api.items():
-            self.mock.get(api_url, json=answer)
+            self.mock.register_uri(rec.api_method, api_url, json=answer)
         if rec.request_token_endpoint:
             temporary = "oauth_token=temp-token&oauth_token_secret=temp-secret&oauth_callback_confirmed=true"
             form_type = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -181,7 +181,8 @@ def test_preset_login_follows_the_providers_documented_flow(name: str, requests_
     assert isinstance(claims["sub"], str) and claims["sub"]
     for key, value in recording.claims.items():
         assert claims.get(key) == value, (key, claims)
-    api_calls = [r for r in requests_mock.request_history if r.method == "GET" and r.url.split("?")[0] in recording.api]
+    api_calls = [r for r in requests_mock.request_history
+                 if r.method == recording.api_method and r.url.split("?")[0] in recording.api]
     assert api_calls or recording.discovery is not None
     for call in api_calls:
         for key, value in recording.api_headers.items():

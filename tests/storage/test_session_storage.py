@@ -74,3 +74,17 @@ def test_tokens_sit_beside_other_session_data_without_touching_it(app: Flask) ->
         storage.delete("google", "alice")
 
         assert dict(session) == {"_state_google_abc": {"exp": 1}, "user": "alice"}
+
+
+def test_peek_is_the_session_s_token_read_only_and_garbage_is_no_token(app: Flask) -> None:
+    storage = SessionStorage()
+    token = {"access_token": "a", "token_type": "Bearer", "userinfo": {"sub": "s"}}
+    with app.test_request_context("/"):
+        assert storage.peek("prov", "u") is None
+        storage.set("prov", "u", token)
+        peeked = storage.peek("prov", "u")
+        assert peeked == token == storage.get("prov", "u")
+        with pytest.raises(TypeError):
+            peeked["access_token"] = "changed"  # type: ignore[index]
+        session[storage._key("prov", "v", None)] = "not a token"
+        assert storage.peek("prov", "v") is None

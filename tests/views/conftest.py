@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from flask import Flask
 from flask_oauth_registry import OAuth
 from tests.fakes.keys import rsa_key
 from tests.fakes.oidc import FakeOpenIDProvider
+from tests.redis_server import RedisServer, running_redis
 from tests.views.support import Browser, CountingStorage, GrantingProvider, register_prov
 
 
@@ -34,3 +36,9 @@ def oauth(app: Flask, storage: CountingStorage, provider: FakeOpenIDProvider) ->
 @pytest.fixture
 def browser(app: Flask, oauth: OAuth, provider: FakeOpenIDProvider) -> Browser:
     return Browser(app.test_client(), provider)
+
+
+@pytest.fixture(scope="package")
+def redis_server() -> Iterator[RedisServer]:
+    """One redis-server for the package (the ``required`` tests with a storage on Redis)."""
+    yield from running_redis()

@@ -67,6 +67,42 @@ def test_a_user_with_a_stored_token_gets_the_view(provider: GrantingProvider, st
     assert app.test_client().get("/home").get_data(as_text=True) == "home for stored-sub"
 
 
+def test_with_the_session_storage_the_view_gets_the_token_the_check_saw(provider: GrantingProvider) -> None:
+    app, oauth = make_app(routes=True)  # SessionStorage: required checks the session's token without copying it
+    client = register_prov(oauth)
+    add_views(app, client)
+
+    @app.route("/change")
+    @client.required
+    def change() -> str:
+        client.credentials["access_token"] = "changed in the view"
+        client.credentials["userinfo"]["sub"] = "changed too"
+        return f"{client.credentials['access_token']} for {client.user_id}"
+
+    browser = Browser(app.test_client(), provider)
+    assert browser.web.get("/home").status_code == 302
+    browser.log_in()
+    assert browser.web.get("/home").get_data(as_text=True) == "home for user-248289761001"
+    assert browser.web.get("/change").get_data(as_text=True) == "changed in the view for changed too"
+    # The view changed its copy, not the session's token.
+    assert browser.web.get("/home").get_data(as_text=True) == "home for user-248289761001"
+    assert browser.web.get("/drive").status_code == 302  # a scope the token lacks
+
+
+def test_an_explicit_fetch_token_still_decides_for_required(provider: GrantingProvider) -> None:
+    seen: list[str] = []
+
+    def fetch_token(name: str) -> dict[str, Any]:
+        seen.append(name)
+        return {"access_token": "from-callback", "token_type": "Bearer", "scope": APP_SCOPE,
+                "userinfo": {"sub": "callback-sub"}}
+
+    app, oauth = make_app(routes=True, fetch_token=fetch_token)  # with the session storage
+    add_views(app, register_prov(oauth))
+    assert app.test_client().get("/home").get_data(as_text=True) == "home for callback-sub"
+    assert seen == ["prov"]  # read once: the check's token is kept on g for the view
+
+
 def test_more_scopes_are_asked_with_the_earlier_ones_and_incremental_authorization(
     google: Any, browser: Browser, storage: CountingStorage
 ) -> None:
