@@ -13,12 +13,13 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import sys
 import tempfile
 import time
 from typing import Any
 
 from ...registry.errors import StorageError
+from ...storage.file import _release as _unlock  # one advisory file lock for the package
+from ...storage.file import _try_lock
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _PRIVATE = 0o600
@@ -161,31 +162,3 @@ class InterProcessLock:
 
     def __exit__(self, *exc: Any) -> None:
         self.release()
-
-
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
